@@ -1,0 +1,68 @@
+"""stochcredit: credit derivatives under stochastic volatility and stochastic correlation.
+
+``import stochcredit as sc`` gives the public API (see ``docs``/README). Names are imported lazily
+(PEP 562) so that ``import stochcredit`` is fast and a heavy engine (numba) loads only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (layers: market, dynamics, engines, models, instruments,
+# calibration; apps are not re-exported)
+_EXPORTS: dict[str, str] = {
+    # core
+    "InvalidParameterError": "stochcredit.core.errors",
+    "Estimate": "stochcredit.core.estimate",
+    # market
+    "FlatCurve": "stochcredit.market.curves",
+    "ZeroCurve": "stochcredit.market.curves",
+    "FlatHazardCurve": "stochcredit.market.curves",
+    "HazardCurve": "stochcredit.market.curves",
+    "bootstrap_hazard_curve": "stochcredit.market.hazard_bootstrap",
+    "Bond": "stochcredit.market.bonds",
+    "bootstrap_zero_curve": "stochcredit.market.bonds",
+    "treasury_zero_curve": "stochcredit.market.treasury",
+    "load_treasury_par_yields": "stochcredit.market.treasury",
+    # dynamics
+    "BlackScholes": "stochcredit.dynamics.black_scholes",
+    "Heston": "stochcredit.dynamics.heston",
+    "MultiFactorHeston": "stochcredit.dynamics.multifactor_heston",
+    "CIR": "stochcredit.dynamics.cir",
+    "WishartCovariance": "stochcredit.dynamics.wishart",
+    "PrincipalComponentCovariance": "stochcredit.dynamics.principal_component",
+    # models
+    "Merton": "stochcredit.models.merton",
+    "CreditGrades": "stochcredit.models.creditgrades",
+    "CreditGradesEquity": "stochcredit.models.creditgrades_equity",
+    "Firm": "stochcredit.models.multifirm",
+    "MultiFirmCreditGrades": "stochcredit.models.multifirm",
+    # instruments
+    "CDS": "stochcredit.instruments.cds",
+    "forward_cds": "stochcredit.instruments.cds",
+    "european_option": "stochcredit.instruments.equity_options",
+    "cds_option_price": "stochcredit.instruments.cds_options",
+    "cds_option_greeks": "stochcredit.instruments.cds_options",
+    "implied_black_vol": "stochcredit.instruments.cds_options",
+    "CDSOption": "stochcredit.instruments.cds_options",
+    # calibration
+    "calibrate_merton": "stochcredit.calibration.merton",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stochcredit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # cache: later look-ups are plain attribute access
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1 @@
+"""Applications: command-line interface, HTML report, batch runs (local pool or Dask)."""

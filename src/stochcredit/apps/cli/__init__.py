@@ -1,0 +1,1 @@
+"""The ``stochcredit`` command line (typer). Each module of ``commands/`` registers its commands."""

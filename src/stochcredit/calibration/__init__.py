@@ -1,0 +1,1 @@
+"""Calibration: parameter spaces with bounds, objectives, scipy optimisers, results."""

@@ -1,0 +1,1 @@
+"""Bottom layer: errors, input validation, protocols and small result types shared by all layers."""

@@ -1,0 +1,100 @@
+"""Validation helpers: every public entry point checks its inputs with these.
+
+Each helper returns the validated value (a float for scalars, a float ndarray otherwise) so it can be
+used inline: ``vol = positive("vol", vol)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidParameterError
+
+__all__ = [
+    "as_array",
+    "finite",
+    "positive",
+    "nonnegative",
+    "in_range",
+    "choice",
+    "integer",
+]
+
+
+def _pack(arr: np.ndarray) -> float | np.ndarray:
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def as_array(name: str, x: Any) -> np.ndarray:
+    """``x`` as a float ndarray, rejecting non-numeric input and NaN/inf."""
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(name, x, "a real number or array of real numbers") from exc
+    if not np.all(np.isfinite(arr)):
+        bad = arr if arr.ndim == 0 else arr[~np.isfinite(arr)][0]
+        raise InvalidParameterError(name, bad, "finite")
+    return arr
+
+
+def _first_bad(arr: np.ndarray, ok: np.ndarray) -> Any:
+    return arr if arr.ndim == 0 else arr[~ok][0]
+
+
+def finite(name: str, x: Any) -> float | np.ndarray:
+    """Finite real number(s)."""
+    return _pack(as_array(name, x))
+
+
+def positive(name: str, x: Any) -> float | np.ndarray:
+    """Finite and strictly positive."""
+    arr = as_array(name, x)
+    ok = arr > 0
+    if not np.all(ok):
+        raise InvalidParameterError(name, _first_bad(arr, ok), "finite and > 0")
+    return _pack(arr)
+
+
+def nonnegative(name: str, x: Any) -> float | np.ndarray:
+    """Finite and >= 0."""
+    arr = as_array(name, x)
+    ok = arr >= 0
+    if not np.all(ok):
+        raise InvalidParameterError(name, _first_bad(arr, ok), "finite and >= 0")
+    return _pack(arr)
+
+
+def in_range(name: str, x: Any, lo: float = -np.inf, hi: float = np.inf, *,
+             lo_open: bool = False, hi_open: bool = False) -> float | np.ndarray:
+    """Finite and within ``[lo, hi]`` (ends open when ``lo_open``/``hi_open``)."""
+    arr = as_array(name, x)
+    ok = (arr > lo if lo_open else arr >= lo) & (arr < hi if hi_open else arr <= hi)
+    if not np.all(ok):
+        interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+        raise InvalidParameterError(name, _first_bad(arr, ok), f"in {interval}")
+    return _pack(arr)
+
+
+def choice(name: str, value: Any, choices: Iterable[str]) -> str:
+    """One of a fixed set of strings (case-insensitive; returns the canonical lower-case form)."""
+    options = tuple(choices)
+    key = str(value).lower().replace("-", "_")
+    if key not in options:
+        raise InvalidParameterError(name, value, "one of " + ", ".join(repr(c) for c in options))
+    return key
+
+
+def integer(name: str, x: Any, minimum: int | None = None) -> int:
+    """A whole number, optionally ``>= minimum``."""
+    try:
+        as_int = int(x)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(name, x, "a whole number") from exc
+    if as_int != x:
+        raise InvalidParameterError(name, x, "a whole number")
+    if minimum is not None and as_int < minimum:
+        raise InvalidParameterError(name, x, f"an integer >= {minimum}")
+    return as_int

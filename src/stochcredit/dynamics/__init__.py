@@ -1,0 +1,2 @@
+"""Dynamics layer: volatility and covariance processes described by their transforms
+(``char_fn`` and ``variance_laplace``)."""

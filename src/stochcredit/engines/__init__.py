@@ -1,0 +1,1 @@
+"""Numerical engines: Fourier inversion, method of images, Monte Carlo."""

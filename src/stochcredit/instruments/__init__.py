@@ -1,0 +1,1 @@
+"""Instruments priced from a (DiscountCurve, SurvivalCurve) pair: CDS, CDS options, bonds, equity options."""

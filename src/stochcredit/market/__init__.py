@@ -1,0 +1,1 @@
+"""Market layer: discount and hazard curves, bootstrapping, dates and conventions, data loaders."""

@@ -1,0 +1,1 @@
+"""Structural credit models; every model is a SurvivalCurve."""
