@@ -1,0 +1,65 @@
+"""Black-Scholes dynamics: constant volatility, ``X_t = vol W_t - vol^2 t / 2``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..core import validation as v
+
+__all__ = ["BlackScholes"]
+
+
+@dataclass(frozen=True, eq=False)
+class BlackScholes:
+    """Lognormal asset with constant volatility (the ``sigma = 0``, ``V = Vbar`` limit of H-1).
+
+    Parameters
+    ----------
+    vol : float or ndarray
+        Volatility ``>= 0`` (annualised, decimal: 0.2 = 20 %). An array broadcasts against the
+        maturities, like the Heston parameters.
+
+    Examples
+    --------
+    >>> BlackScholes(0.2).char_fn(1.0, 1.0)   # exp(-0.02 (1 + i))
+    """
+
+    vol: float | np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vol", v.nonnegative("vol", self.vol))
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        """Shape of ``vol`` (``()`` for a single value)."""
+        return np.shape(self.vol)
+
+    def with_trailing_axis(self) -> "BlackScholes":
+        """Copy whose array ``vol`` gets one extra trailing axis (used by the Fourier engine)."""
+        return self if np.ndim(self.vol) == 0 else replace(self, vol=np.asarray(self.vol)[..., None])
+
+    def log_char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
+        """``ln E[exp(i u X_t)] = -vol^2 t (u^2 + i u) / 2``."""
+        u = np.asarray(u).astype(complex)
+        return -0.5 * self.vol**2 * np.asarray(t, dtype=float) * (u * u + 1j * u)
+
+    def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
+        """``E[exp(i u X_t)] = exp(-vol^2 t (u^2 + i u)/2)``, ``X_t = ln(S_t/S_0) - (r - q) t``."""
+        t = v.nonnegative("t", t)
+        return np.exp(self.log_char_fn(u, t))
+
+    def variance_laplace(self, s: ArrayLike, t: ArrayLike) -> np.ndarray:
+        """``E[exp(-s int_0^t vol^2 du)] = exp(-s vol^2 t)``."""
+        t = v.nonnegative("t", t)
+        s = np.asarray(s)
+        return np.exp(-s * self.vol**2 * np.asarray(t, dtype=float))
+
+    def mean_integrated_variance(self, t: ArrayLike) -> float | np.ndarray:
+        """``vol^2 t``."""
+        return self.vol**2 * np.asarray(t, dtype=float)
+
+    def __repr__(self) -> str:
+        return f"BlackScholes(vol={self.vol!r})"
