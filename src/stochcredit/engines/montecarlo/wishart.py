@@ -1,0 +1,91 @@
+"""Wishart covariance paths (MODELS_CREDITGRADES.md H.1).
+
+* Integer ``beta = K >= n``: exact. ``Sigma = X X'`` with ``X`` an n x K matrix, ``X_0 = [chol(Sigma0), 0]``
+  and ``X_{t+h} = e^{hM} X_t + chol(V_h) N``, ``V_h = int_0^h e^{sM} Q'Q e^{sM'} ds`` (Van Loan 1978).
+  The K columns are independent OU processes ``dX_k = M X_k dt + Q' dB_k`` (Bru 1991; seed §2).
+* Real ``beta`` (or a general ``Omega``): full-truncation Euler on Sigma with eigenvalue clipping,
+  ``Sigma+ = U max(D, 0) U'``,
+  ``Sigma_{t+h} = Sigma + (Omega Omega' + M Sigma+ + Sigma+ M') h + sqrt(Sigma+) dW Q + Q' dW' sqrt(Sigma+)``,
+  then projected back onto the PSD cone. Weak order 1 in h: the bias of E[Sigma_ii] and of the
+  integrated variance is O(h) (measured at h = 1/48 in the tests against the closed-form mean and
+  WI-2 transform); the clipping adds a bias that is small unless Bru's condition is nearly binding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import expm
+
+from ...core.errors import InvalidParameterError
+
+__all__ = ["WishartExactStepper", "WishartEulerStepper", "van_loan_covariance", "psd_factor"]
+
+
+def van_loan_covariance(m: np.ndarray, c: np.ndarray, h: float) -> np.ndarray:
+    """``V_h = int_0^h e^{sM} C e^{sM'} ds`` by Van Loan's block exponential.
+
+    ``expm(h [[-M, C], [0, M']]) = [[F11, F12], [0, F22]]`` and ``V_h = F22' F12``.
+    """
+    n = m.shape[0]
+    blk = np.zeros((2 * n, 2 * n))
+    blk[:n, :n] = -m
+    blk[:n, n:] = c
+    blk[n:, n:] = m.T
+    f = expm(h * blk)
+    out = f[n:, n:].T @ f[:n, n:]
+    return 0.5 * (out + out.T)
+
+
+def psd_factor(mat: np.ndarray) -> np.ndarray:
+    """A square root ``L`` with ``L L' = mat`` for a (batch of) symmetric PSD matrix, negative
+    eigenvalues (round-off) clipped to 0; works for singular matrices where Cholesky fails."""
+    w, u = np.linalg.eigh(mat)
+    return u * np.sqrt(np.maximum(w, 0.0))[..., None, :]
+
+
+class WishartExactStepper:
+    """Exact Wishart transitions on a uniform grid for integer ``beta = K >= n``."""
+
+    def __init__(self, covariance, h: float, n_paths: int, rng: np.random.Generator) -> None:
+        k = covariance.integer_beta
+        if k is None:
+            raise InvalidParameterError(
+                "beta", covariance.beta, f"a whole number >= n = {covariance.n}",
+                "the exact OU construction needs integer degrees of freedom; use the Euler scheme")
+        self.n, self.k, self.rng = covariance.n, k, rng
+        self.decay = expm(h * covariance.m)
+        self.chol_v = psd_factor(van_loan_covariance(covariance.m, covariance.qtq, h))
+        x0 = np.zeros((covariance.n, k))
+        x0[:, :covariance.n] = np.linalg.cholesky(covariance.sigma0)
+        self.x = np.broadcast_to(x0, (n_paths, covariance.n, k)).copy()
+        self.sigma = self.x @ self.x.transpose(0, 2, 1)
+
+    def step(self) -> np.ndarray:
+        """Advance one step; returns the new Sigma, shape ``(n_paths, n, n)``."""
+        noise = self.rng.standard_normal(self.x.shape)
+        self.x = np.matmul(self.decay, self.x) + np.matmul(self.chol_v, noise)
+        self.sigma = self.x @ self.x.transpose(0, 2, 1)
+        return self.sigma
+
+
+class WishartEulerStepper:
+    """Full-truncation Euler with eigenvalue clipping for any admissible ``beta``/``Omega``."""
+
+    def __init__(self, covariance, h: float, n_paths: int, rng: np.random.Generator) -> None:
+        self.h, self.rng = h, rng
+        self.m, self.q, self.drift = covariance.m, covariance.q, covariance.drift
+        self.sigma = np.broadcast_to(covariance.sigma0, (n_paths,) + covariance.sigma0.shape).copy()
+
+    def step(self) -> np.ndarray:
+        """Advance one step; returns the new Sigma (PSD), shape ``(n_paths, n, n)``."""
+        w, u = np.linalg.eigh(self.sigma)
+        w = np.maximum(w, 0.0)
+        plus = (u * w[..., None, :]) @ u.transpose(0, 2, 1)
+        root = (u * np.sqrt(w)[..., None, :]) @ u.transpose(0, 2, 1)
+        dw = self.rng.standard_normal(self.sigma.shape) * np.sqrt(self.h)
+        noise = root @ dw @ self.q
+        new = plus + (self.drift + self.m @ plus + plus @ self.m.T) * self.h \
+            + noise + noise.transpose(0, 2, 1)
+        w2, u2 = np.linalg.eigh(0.5 * (new + new.transpose(0, 2, 1)))
+        self.sigma = (u2 * np.maximum(w2, 0.0)[..., None, :]) @ u2.transpose(0, 2, 1)
+        return self.sigma
