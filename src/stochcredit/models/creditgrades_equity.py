@@ -1,0 +1,348 @@
+"""Equity options with default risk: Stamicar-Finger (2006) and its Heston / method-of-images extension.
+
+Equity is a shifted lognormal absorbed at zero: ``S_t = V_t - L D e^{(r-q)t}`` until the asset hits
+the growing barrier, then 0 (SF-1, SF-2). With a constant asset volatility the call, put and survival
+are closed forms (SF-3..SF-6); with any variance process independent of the asset noise (Heston with
+``rho = 0``, multi-factor Heston, a firm's marginal of a Wishart or principal-component covariance)
+they are the image integrals IM-1 and IM-2 against the dynamics' ``variance_laplace``.
+Formulas: MODELS_CREDITGRADES.md §B and §C.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.optimize import brentq
+
+from ..core import validation as v
+from ..core.errors import InvalidParameterError
+from ..engines import images
+
+__all__ = [
+    "CreditGradesEquity",
+    "asset_vol_from_equity_vol",
+    "implied_asset_vol",
+    "black_scholes_implied_vol",
+]
+
+
+def _pack(arr: np.ndarray, *inputs: Any) -> float | np.ndarray:
+    return float(arr) if all(np.ndim(x) == 0 for x in inputs) else arr
+
+
+def _constant_vol(dynamics: Any) -> float | None:
+    """The asset volatility if ``dynamics`` is a constant-volatility (Black-Scholes) object."""
+    if isinstance(dynamics, (int, float, np.floating)):
+        return float(dynamics)
+    from ..dynamics.black_scholes import BlackScholes
+
+    if isinstance(dynamics, BlackScholes):
+        if np.ndim(dynamics.vol) != 0:
+            raise InvalidParameterError("dynamics.vol", dynamics.vol, "a single number")
+        return float(dynamics.vol)
+    return None
+
+
+def _check_zero_correlation(dynamics: Any) -> None:
+    """Reject dynamics whose asset/variance correlation is not zero (images need rho = 0)."""
+    why = ("the method of images needs zero asset/variance correlation: with rho != 0 the asset, "
+           "given the variance path, is no longer a time-changed Brownian motion and the "
+           "reflection symmetry behind IM-1/IM-2 is lost")
+    for name, obj in [("dynamics", dynamics)] + [(f"dynamics.factors[{i}]", f) for i, f in
+                                                 enumerate(getattr(dynamics, "factors", ()))]:
+        rho = getattr(obj, "rho", 0.0)
+        if np.any(np.asarray(rho, dtype=float) != 0.0):
+            raise InvalidParameterError(f"{name}.rho", rho, "0", why)
+
+
+def asset_vol_from_equity_vol(equity: float, equity_vol: float, debt_per_share: float,
+                              recovery_mean: float) -> float:
+    """(CG-1 / SF-2) Asset volatility ``sigma = sigma_S S0 / (S0 + L D)`` from the equity vol."""
+    s0 = v.positive("equity", equity)
+    sig_s = v.positive("equity_vol", equity_vol)
+    b = v.positive("recovery_mean", recovery_mean) * v.positive("debt_per_share", debt_per_share)
+    return sig_s * s0 / (s0 + b)
+
+
+def black_scholes_implied_vol(price: float, spot: float, strike: float, T: float, rate: float = 0.0,
+                              dividend: float = 0.0, kind: str = "call") -> float:
+    """Black-Scholes implied volatility of a European equity option (scipy ``brentq``).
+
+    Used to show the equity smile implied by default risk. Raises ``InvalidParameterError`` when
+    the price is outside the no-arbitrage bounds of the Black-Scholes model (e.g. a put worth more
+    than ``K e^{-rT} - S e^{-qT}`` plus all time value cannot be matched).
+    """
+    kind = v.choice("kind", kind, ("call", "put"))
+    df_q, df_r = np.exp(-dividend * T), np.exp(-rate * T)
+    fwd = spot * df_q / df_r
+
+    def bs(sig: float) -> float:
+        c = df_r * float(images.black(fwd, strike, sig * sig * T))
+        return c if kind == "call" else c - spot * df_q + strike * df_r
+
+    lo, hi = 1e-8, 10.0
+    f_lo, f_hi = bs(lo) - price, bs(hi) - price
+    if f_lo > 0 or f_hi < 0:
+        raise InvalidParameterError("price", price, f"between {bs(lo):.6g} and {bs(hi):.6g}",
+                                    "outside the Black-Scholes range for this strike")
+    return float(brentq(lambda s: bs(s) - price, lo, hi, xtol=1e-14, rtol=1e-12, maxiter=200))
+
+
+@dataclass(frozen=True, eq=False)
+class CreditGradesEquity:
+    """Equity as a shifted lognormal absorbed at zero; equity options with default; a SurvivalCurve.
+
+    Parameters
+    ----------
+    equity : float
+        Share price ``S0 > 0``.
+    debt_per_share : float
+        Debt per share ``D > 0``.
+    recovery_mean : float
+        Global recovery ``L > 0``; the barrier is ``L D e^{(r-q)t}``.
+    rate : float
+        Risk-free rate ``r`` (continuous).
+    dynamics : object
+        Asset variance: ``BlackScholes(asset_vol)`` (closed forms SF-3..SF-6; ``vol > 0``) or any
+        object with ``variance_laplace(s, t)`` and zero asset/variance correlation (``Heston(...,
+        rho=0)``, ``CIR``, ``MultiFactorHeston`` with all ``rho = 0``, a multi-firm marginal):
+        method of images IM-1/IM-2. A nonzero ``rho`` is rejected.
+    dividend : float
+        Dividend yield ``q``.
+    barrier_std : float
+        CreditGrades barrier uncertainty ``lambda >= 0``, applied as the time shift of §C to
+        :meth:`survival` only (``x0 -> x0 + lambda^2``, ``I_T -> I_T + lambda^2``); options use the
+        deterministic barrier.
+
+    Examples
+    --------
+    >>> from stochcredit import BlackScholes, Heston
+    >>> m = CreditGradesEquity(50, 40, 0.5, 0.03, BlackScholes(0.2))
+    >>> m.call([40, 50, 60], 1.0), m.put(50, [1.0, 5.0]), m.survival(5.0)
+    >>> CreditGradesEquity(50, 40, 0.5, 0.03, Heston(0.04, 1.5, 0.04, 0.5, 0.0)).put(40, 2.0)
+    """
+
+    equity: float
+    debt_per_share: float
+    recovery_mean: float
+    rate: float
+    dynamics: Any
+    dividend: float = 0.0
+    barrier_std: float = 0.0
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "equity", v.positive("equity", self.equity))
+        set_(self, "debt_per_share", v.positive("debt_per_share", self.debt_per_share))
+        set_(self, "recovery_mean", v.positive("recovery_mean", self.recovery_mean))
+        set_(self, "rate", v.finite("rate", self.rate))
+        set_(self, "dividend", v.finite("dividend", self.dividend))
+        set_(self, "barrier_std", v.nonnegative("barrier_std", self.barrier_std))
+        vol = _constant_vol(self.dynamics)
+        if vol is not None:
+            v.positive("dynamics.vol (asset volatility)", vol)
+        elif not callable(getattr(self.dynamics, "variance_laplace", None)):
+            raise InvalidParameterError("dynamics", self.dynamics,
+                                        "BlackScholes or an object with variance_laplace(s, t)")
+        else:
+            _check_zero_correlation(self.dynamics)
+        set_(self, "_vol", vol)
+
+    # -- construction helpers ------------------------------------------------------------------
+    @classmethod
+    def from_equity_vol(cls, equity: float, equity_vol: float, debt_per_share: float,
+                        recovery_mean: float, rate: float, dividend: float = 0.0,
+                        barrier_std: float = 0.0) -> CreditGradesEquity:
+        """Black-Scholes asset with ``sigma = sigma_S S0/(S0 + L D)`` (SF-2)."""
+        from ..dynamics.black_scholes import BlackScholes
+
+        sig = asset_vol_from_equity_vol(equity, equity_vol, debt_per_share, recovery_mean)
+        return cls(equity, debt_per_share, recovery_mean, rate, BlackScholes(sig), dividend,
+                   barrier_std)
+
+    @classmethod
+    def from_option_price(cls, price: float, strike: float, T: float, equity: float,
+                          debt_per_share: float, recovery_mean: float, rate: float,
+                          dividend: float = 0.0, kind: str = "call") -> CreditGradesEquity:
+        """Black-Scholes asset whose volatility reproduces one equity option price (SF-4/SF-6)."""
+        from ..dynamics.black_scholes import BlackScholes
+
+        sig = implied_asset_vol(price, strike, T, equity, debt_per_share, recovery_mean, rate,
+                                dividend, kind)
+        return cls(equity, debt_per_share, recovery_mean, rate, BlackScholes(sig), dividend)
+
+    # -- basic quantities ----------------------------------------------------------------------
+    @property
+    def barrier(self) -> float:
+        """Barrier ``B = L D`` in forward-adjusted terms."""
+        return self.recovery_mean * self.debt_per_share
+
+    @property
+    def asset_value(self) -> float:
+        """``V0 = S0 + L D``."""
+        return self.equity + self.barrier
+
+    @property
+    def distance_to_default(self) -> float:
+        """``x0 = ln(V0 / (L D))``."""
+        return float(np.log(self.asset_value / self.barrier))
+
+    @property
+    def asset_vol(self) -> float | None:
+        """Constant asset volatility (Black-Scholes dynamics) or None."""
+        return self._vol
+
+    @property
+    def equity_vol(self) -> float | None:
+        """Instantaneous equity volatility ``sigma (S0 + L D)/S0`` (Black-Scholes dynamics)."""
+        return None if self._vol is None else self._vol * self.asset_value / self.equity
+
+    def _laplace(self):
+        return self.dynamics.variance_laplace
+
+    def _mean_variance(self, T: np.ndarray) -> np.ndarray | None:
+        for name in ("mean_integrated_variance", "integrated_mean"):
+            fn = getattr(self.dynamics, name, None)
+            if callable(fn):
+                return np.asarray(fn(T), dtype=float)
+        return None
+
+    def _strike_star(self, strike: np.ndarray, T: np.ndarray) -> np.ndarray:
+        return self.barrier + strike * np.exp(-(self.rate - self.dividend) * T)
+
+    # -- SF-5 / IM-1 ---------------------------------------------------------------------------
+    def survival(self, T: ArrayLike) -> float | np.ndarray:
+        """Probability of no default by ``T``: SF-5 (Black-Scholes) or IM-1 (images).
+
+        ``P(tau > T) = E[P_GBM(x0, I_T)]``; the growth rate ``r - q`` cancels. With
+        ``barrier_std = lambda > 0`` the CreditGrades time shift ``x0 + lambda^2``,
+        ``I_T + lambda^2`` is applied (so ``survival(0) < 1``; CG-2 when the variance is constant).
+
+        Parameters
+        ----------
+        T : float or array_like
+            Horizon(s) in years, ``>= 0``.
+        """
+        T_in = T
+        T = np.asarray(v.nonnegative("T", T))
+        lam2 = self.barrier_std**2
+        x0 = self.distance_to_default + lam2
+        if self._vol is not None:
+            out = images.survival_gbm(x0, self._vol**2 * T + lam2)
+        else:
+            lap = self._laplace()
+            mean = self._mean_variance(T)
+            if lam2 > 0.0:
+                def lap_shift(u, t, _lap=lap):
+                    return _lap(u, t) * np.exp(-np.asarray(u) * lam2)
+                out = images.survival_images(x0, lap_shift, T, mean_variance=None if mean is None
+                                             else mean + lam2)
+            else:
+                out = images.survival_images(x0, lap, T, mean_variance=mean)
+        return _pack(np.asarray(out), T_in)
+
+    def default_probability(self, T: ArrayLike) -> float | np.ndarray:
+        """``1 - survival(T)``."""
+        return 1.0 - self.survival(T)
+
+    # -- SF-4 / IM-2 / SF-6 --------------------------------------------------------------------
+    def _inputs(self, strike: ArrayLike, T: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        k = np.asarray(v.nonnegative("strike", strike))
+        t = np.asarray(v.nonnegative("T", T))
+        return np.broadcast_arrays(k, t)
+
+    def _doc(self, k_star: np.ndarray, T: np.ndarray) -> np.ndarray:
+        if self._vol is not None:
+            return images.down_and_out_call(self.asset_value, self.barrier, k_star,
+                                            self._vol**2 * T)
+        return images.call_images(self.asset_value, self.barrier, k_star, self._laplace(), T,
+                                  mean_variance=self._mean_variance(T))
+
+    def call(self, strike: ArrayLike, T: ArrayLike) -> float | np.ndarray:
+        """European equity call with default: ``e^{-qT} E[DOC(V0, L D, K*, I_T)]`` (SF-4, IM-2).
+
+        ``K* = L D + K e^{-(r-q)T}``. Zero after default (equity is 0). ``K = 0`` gives
+        ``S0 e^{-qT}``.
+
+        Parameters
+        ----------
+        strike : float or array_like
+            Strike(s) ``>= 0``, broadcast against ``T``.
+        T : float or array_like
+            Expiry in years, ``>= 0``.
+        """
+        k, t = self._inputs(strike, T)
+        out = np.exp(-self.dividend * t) * self._doc(self._strike_star(k, t), t)
+        return _pack(out, strike, T)
+
+    def put(self, strike: ArrayLike, T: ArrayLike) -> float | np.ndarray:
+        """European equity put with default (SF-6): pays ``K`` if the firm defaults.
+
+        ``Put = e^{-rT} E[(K - S_T)^+ 1{tau > T}] + K e^{-rT} P(tau <= T)``. With a constant
+        volatility the first term is priced directly as a down-and-out put (reflection principle,
+        independent of the call, so put-call parity ``C - P = S0 e^{-qT} - K e^{-rT}`` is a check);
+        under the method of images it is obtained from IM-2 by that parity, which holds exactly.
+        """
+        k, t = self._inputs(strike, T)
+        if self._vol is not None:
+            surv = images.survival_gbm(self.distance_to_default, self._vol**2 * t)
+            dop = images.down_and_out_put(self.asset_value, self.barrier,
+                                          self._strike_star(k, t), self._vol**2 * t)
+            out = np.exp(-self.dividend * t) * dop + k * np.exp(-self.rate * t) * (1.0 - surv)
+        else:
+            call = np.exp(-self.dividend * t) * self._doc(self._strike_star(k, t), t)
+            out = call - self.equity * np.exp(-self.dividend * t) + k * np.exp(-self.rate * t)
+        return _pack(np.maximum(out, 0.0), strike, T)
+
+    def implied_vol(self, strike: ArrayLike, T: ArrayLike, kind: str = "call"
+                    ) -> float | np.ndarray:
+        """Black-Scholes implied equity volatility of the model's option prices (the smile
+        implied by default risk)."""
+        kind = v.choice("kind", kind, ("call", "put"))
+        k, t = self._inputs(strike, T)
+        prices = np.asarray(self.call(k, t) if kind == "call" else self.put(k, t))
+        out = np.empty(k.shape)
+        for i in np.ndindex(k.shape):
+            out[i] = black_scholes_implied_vol(float(prices[i]), self.equity, float(k[i]),
+                                               float(t[i]), self.rate, self.dividend, kind)
+        return _pack(out, strike, T)
+
+
+def implied_asset_vol(price: float, strike: float, T: float, equity: float, debt_per_share: float,
+                      recovery_mean: float, rate: float, dividend: float = 0.0,
+                      kind: str = "call") -> float:
+    """Asset volatility ``sigma`` for which the SF-4 call (or SF-6 put) matches ``price``.
+
+    Solved with scipy ``brentq`` on ``[1e-6, 5]``; the price must be attainable (raises
+    ``InvalidParameterError`` otherwise).
+    """
+    from ..dynamics.black_scholes import BlackScholes
+
+    kind = v.choice("kind", kind, ("call", "put"))
+    price = v.nonnegative("price", price)
+    strike = v.nonnegative("strike", strike)
+    T = v.positive("T", T)
+
+    def model_price(sig: float) -> float:
+        m = CreditGradesEquity(equity, debt_per_share, recovery_mean, rate, BlackScholes(sig),
+                               dividend)
+        return float(m.call(strike, T) if kind == "call" else m.put(strike, T))
+
+    grid = np.concatenate([[1e-6], np.geomspace(1e-3, 5.0, 40)])
+    diffs = np.array([model_price(s) - price for s in grid])
+    sign_change = np.flatnonzero(np.sign(diffs[:-1]) != np.sign(diffs[1:]))
+    if diffs[0] == 0.0:
+        return float(grid[0])
+    if sign_change.size == 0:
+        raise InvalidParameterError("price", price,
+                                    f"between {diffs.min() + price:.6g} and "
+                                    f"{diffs.max() + price:.6g}",
+                                    "no asset volatility in [1e-6, 5] reproduces it")
+    i = int(sign_change[0])
+    return float(brentq(lambda s: model_price(s) - price, grid[i], grid[i + 1], xtol=1e-14,
+                        rtol=1e-13, maxiter=200))
+
+
