@@ -149,6 +149,7 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     lo, hi = (np.array(b) for b in zip(*bounds, strict=True))
     k = len(space)
     y0 = None if x0 is None else space.to_internal(space.check(x0))
+    counted(0.5 * (lo + hi)[None, :])  # probe: a wrong residual shape fails here, clearly
 
     def energy(y):  # DE passes (k, S) in vectorised mode
         res = counted(np.asarray(y).T)
