@@ -109,7 +109,10 @@ class CDS:
         return self.maturity.shape
 
     def leg_integrals(self, discount: Any, credit: Any, method: str = "auto") -> LegIntegrals:
-        """The raw leg integrals (flattened), see :func:`~stochcredit.market.leg_integrals.cds_leg_integrals`."""
+        """The raw leg integrals (flattened arrays).
+
+        See :func:`stochcredit.market.leg_integrals.cds_leg_integrals`.
+        """
         _check_curves(discount, credit)
         return cds_leg_integrals(self.maturity.ravel(), self.start.ravel(), self.frequency,
                                  discount, credit, method=method)

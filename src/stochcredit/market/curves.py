@@ -271,6 +271,19 @@ class HazardCurve(_SurvivalBase):
         object.__setattr__(self, "hazards", hazards)
         object.__setattr__(self, "_haz", PiecewiseFlatRate(times, hazards))
 
+    @classmethod
+    def _trusted(cls, times: np.ndarray, hazards: np.ndarray) -> HazardCurve:
+        """Construct from arrays already validated by the caller (the bootstrap's fast path)."""
+        obj = object.__new__(cls)
+        times = np.array(times, dtype=float)
+        hazards = np.array(hazards, dtype=float)
+        times.setflags(write=False)
+        hazards.setflags(write=False)
+        object.__setattr__(obj, "times", times)
+        object.__setattr__(obj, "hazards", hazards)
+        object.__setattr__(obj, "_haz", PiecewiseFlatRate(times, hazards))
+        return obj
+
     def to_frame(self):
         """Pillars as a DataFrame: time, hazard, survival at the pillar."""
         import pandas as pd

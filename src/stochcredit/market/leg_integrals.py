@@ -36,6 +36,7 @@ when they expose them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,22 +58,22 @@ def phi1(y: np.ndarray) -> np.ndarray:
     return exprel(-np.asarray(y, dtype=float))
 
 
+_PHI2_SERIES = np.array([(-1.0) ** n / (math.factorial(n) * (n + 2)) for n in range(12)])[::-1]
+
+
 def phi2(y: np.ndarray) -> np.ndarray:
-    """∫_0^1 w e^{-y w} dw = (1 - e^{-y}(1 + y)) / y², with the limit 1/2 at y = 0."""
+    """∫_0^1 w e^{-y w} dw = (1 - e^{-y}(1 + y)) / y², with the limit 1/2 at y = 0.
+
+    Taylor series Σ_n (-y)^n / (n! (n + 2)) (12 terms, < 1e-17 relative) for ``|y| < 0.1``,
+    ``(φ1(y) - e^{-y}) / y`` otherwise (relative error < 1e-14).
+    """
     y = np.asarray(y, dtype=float)
-    small = np.abs(y) < 0.5
-    out = np.empty_like(y)
-    ys = y[small]
-    # Σ_n (-y)^n / (n! (n + 2)); 20 terms give < 1e-17 for |y| < 0.5
-    term = np.ones_like(ys)
-    acc = term / 2.0
-    for n in range(1, 20):
-        term = term * (-ys) / n
-        acc = acc + term / (n + 2)
-    out[small] = acc
-    yl = y[~small]
-    out[~small] = (-np.expm1(-yl) - yl * np.exp(-yl)) / (yl * yl)
-    return out
+    series = np.polyval(_PHI2_SERIES, y)
+    big = np.abs(y) >= 0.1
+    if not big.any():
+        return series
+    yb = np.where(big, y, 1.0)
+    return np.where(big, (exprel(-yb) - np.exp(-yb)) / yb, series)
 
 
 @dataclass(frozen=True)
@@ -142,24 +143,50 @@ def _split(begin: np.ndarray, end: np.ndarray, grid: np.ndarray):
     return parent, lo, hi
 
 
+_NUMBA_MIN_PERIODS = 4000  # larger batches go to the compiled kernel (leg_kernels.legs_batch)
+
+
+def merged_grid(fwd: PiecewiseFlatRate, haz: PiecewiseFlatRate):
+    """Union of both curves' pillars: ``(grid, segment starts, λ = f + h, h, PiecewiseFlat λ)``."""
+    grid = np.union1d(fwd.breakpoints, haz.breakpoints)
+    seg_start = np.concatenate(([0.0], grid))
+    seg_mid = seg_start + 0.5 * np.diff(np.append(seg_start, seg_start[-1] + 2.0))
+    h_seg = haz.rate(seg_mid)
+    lam_seg = h_seg + fwd.rate(seg_mid)
+    return grid, seg_start, lam_seg, h_seg, PiecewiseFlatRate(np.append(grid, np.inf), lam_seg)
+
+
+def _exact_compiled(maturity: np.ndarray, start: np.ndarray, frequency: int,
+                    fwd: PiecewiseFlatRate, haz: PiecewiseFlatRate) -> LegIntegrals:
+    from .leg_kernels import legs_batch
+
+    _, seg_start, lam_seg, h_seg, lam = merged_grid(fwd, haz)
+    prot, prem, aod = legs_batch(np.ascontiguousarray(maturity, dtype=float),
+                                 np.ascontiguousarray(start, dtype=float), float(frequency),
+                                 seg_start, lam_seg, h_seg, np.ascontiguousarray(lam.cum))
+    return LegIntegrals(prot, prem, aod, np.zeros(prot.size))
+
+
 def _exact(sched: PremiumSchedule, start: np.ndarray, fwd: PiecewiseFlatRate,
            haz: PiecewiseFlatRate) -> LegIntegrals:
-    grid = np.union1d(fwd.breakpoints, haz.breakpoints)
+    grid, seg_start, lam_seg, h_seg, lam = merged_grid(fwd, haz)
     parent, lo, hi = _split(sched.begin, sched.end, grid)
-    mid = 0.5 * (lo + hi)
-    h = haz.rate(mid)
-    lam = h + fwd.rate(mid)
-    pq_lo = np.exp(-(fwd.integral(lo) + haz.integral(lo)))
+    j = lam.segment(0.5 * (lo + hi))
+    lam_j = lam.rates[j]
+    big_lam_lo = lam.cum[j] + lam_j * (lo - seg_start[j])
     w = hi - lo
-    y = lam * w
+    y = lam_j * w
+    h = h_seg[j]
+    pq_lo = np.exp(-big_lam_lo)
     p1 = phi1(y)
     prot_piece = h * pq_lo * w * p1
     aod_piece = h * pq_lo * ((lo - sched.begin[parent]) * w * p1 + w * w * phi2(y))
     owner = sched.owner[parent]
     n = sched.n_cds
-    end = sched.end
-    pq_end = np.exp(-(fwd.integral(end) + haz.integral(end)))
-    premium = _sum(sched.owner, (end - sched.begin) * pq_end, n)
+    # P Q at each period end = at the end of the period's last piece
+    last = np.flatnonzero(np.diff(np.append(parent, -1)) != 0)
+    pq_end = np.exp(-(big_lam_lo[last] + y[last]))
+    premium = _sum(sched.owner, (sched.end - sched.begin) * pq_end, n)
     return LegIntegrals(_sum(owner, prot_piece, n), premium, _sum(owner, aod_piece, n),
                         np.zeros(n))
 
@@ -185,7 +212,7 @@ def _forward_fn(discount: Any):
                                    dtype=float))
             return (lp[tt.size:] - lp[:tt.size]) / (2 * step)
 
-        return -(4 * d(e) - d(2 * e)) / 3
+        return (4 * d(e) - d(2 * e)) / 3
 
     return fwd
 
@@ -290,8 +317,11 @@ def cds_leg_integrals(maturity: np.ndarray, start: np.ndarray, frequency: int, d
     if method == "exact" and not exact_ok:
         raise InvalidParameterError("method", method, "'auto' or 'quadrature'",
                                     "closed forms need piecewise-flat discount and hazard curves")
-    sched = premium_schedule(maturity, start, frequency)
+    maturity = np.asarray(maturity, dtype=float).ravel()
     start = np.asarray(start, dtype=float).ravel()
     if exact_ok and method != "quadrature":
-        return _exact(sched, start, fwd, haz)
+        if np.sum(maturity - start) * frequency >= _NUMBA_MIN_PERIODS:
+            return _exact_compiled(maturity, start, frequency, fwd, haz)
+        return _exact(premium_schedule(maturity, start, frequency), start, fwd, haz)
+    sched = premium_schedule(maturity, start, frequency)
     return _quadrature(sched, start, discount, credit, rtol, max_rounds)
