@@ -15,8 +15,9 @@ The integrand is split into a closed-form part and a residual (control variate):
 with ``Ibar = E[I_T]``, so that a deterministic variance (``eps = 0``) gives the closed form to
 rounding. The residual is integrated by composite Gauss-Legendre (16 nodes per panel, panel width at
 most ``min(1, pi / frequency)``, i.e. half an oscillation) on ``[0, kmax]``; ``kmax`` is the first
-point of a geometric probe grid where ``Lhat`` and ``exp(-u Ibar)`` are both below ``tol`` (both are
-decreasing in ``u``). The nodes and the transform values are shared by all strikes of a maturity and
+point of a geometric probe grid where ``Lhat / k`` and ``exp(-u Ibar) / k`` are both below ``tol``
+(both transforms decrease in ``u``; the tail of the oscillatory integral is about the integrand's
+envelope at ``kmax``). The nodes and the transform values are shared by all strikes of a maturity and
 by all maturities whose ``kmax`` falls in the same power-of-two bucket.
 
 Functions
@@ -155,11 +156,12 @@ def mean_integrated_variance(laplace: LaplaceFn, T: ArrayLike, h: float = 1e-4) 
 
 
 def _kmax(laplace: LaplaceFn, T: np.ndarray, ibar: np.ndarray, tol: float) -> np.ndarray:
-    """First probe k where Lhat and exp(-u Ibar) are both below ``tol`` (capped at ``_K_CAP``)."""
+    """First probe k where Lhat/k and exp(-u Ibar)/k are below ``tol`` (capped at ``_K_CAP``)."""
     u = (_PROBE_K**2 + 0.25) / 2.0
     lap = np.abs(np.asarray(laplace(u[None, :], T[:, None]), dtype=float))
     cv = np.exp(-u[None, :] * ibar[:, None])
-    small = (np.maximum(lap, cv) < tol) & (_PROBE_K[None, :] >= 2.0)
+    # tail of an oscillatory integral ~ f(K)/frequency with f ~ Lhat/k (IM-1) or Lhat/k^2 (IM-2)
+    small = (np.maximum(lap, cv) / _PROBE_K[None, :] < tol) & (_PROBE_K[None, :] >= 2.0)
     idx = np.where(small.any(axis=1), small.argmax(axis=1), len(_PROBE_K) - 1)
     kmax = np.minimum(_PROBE_K[idx], _K_CAP)
     bad = ~small.any(axis=1) | (_PROBE_K[idx] > _K_CAP)
@@ -210,7 +212,7 @@ def _residuals(laplace: LaplaceFn, k: np.ndarray, T: np.ndarray, ibar: np.ndarra
     return lap - np.exp(-u[None, :] * ibar[:, None])
 
 
-def survival_images(x0: float, laplace: LaplaceFn, T: ArrayLike, *, tol: float = 1e-17,
+def survival_images(x0: float, laplace: LaplaceFn, T: ArrayLike, *, tol: float = 1e-16,
                     mean_variance: ArrayLike | None = None) -> np.ndarray:
     """(IM-1) ``Q(T) = E[P_GBM(x0, I_T)]`` from the Laplace transform of integrated variance.
 
@@ -228,7 +230,7 @@ def survival_images(x0: float, laplace: LaplaceFn, T: ArrayLike, *, tol: float =
     T : float or array_like
         Maturities (``>= 0``; validated by the caller).
     tol : float
-        Truncation level of the transform defining ``kmax``.
+        Truncation level of ``Lhat(T; u_k) / k`` defining ``kmax``.
     mean_variance : array_like, optional
         ``E[I_T]`` if known (else estimated from ``laplace``); only a control variate.
 
@@ -256,7 +258,7 @@ def survival_images(x0: float, laplace: LaplaceFn, T: ArrayLike, *, tol: float =
 
 
 def call_images(v0: float, barrier: float, strike_star: ArrayLike, laplace: LaplaceFn,
-                T: ArrayLike, *, tol: float = 1e-17,
+                T: ArrayLike, *, tol: float = 1e-16,
                 mean_variance: ArrayLike | None = None) -> np.ndarray:
     """(IM-2) ``E[DOC(V0, B, K*, I_T)]`` (undiscounted) from the Laplace transform.
 
