@@ -15,9 +15,9 @@ The integrand is split into a closed-form part and a residual (control variate):
 with ``Ibar = E[I_T]``, so that a deterministic variance (``eps = 0``) gives the closed form to
 rounding. The residual is integrated by composite Gauss-Legendre (16 nodes per panel, panel width at
 most ``min(1, pi / frequency)``, i.e. half an oscillation) on ``[0, kmax]``; ``kmax`` is the first
-point of a geometric probe grid where ``Lhat / k`` and ``exp(-u Ibar) / k`` are both below ``tol``
-(both transforms decrease in ``u``; the tail of the oscillatory integral is about the integrand's
-envelope at ``kmax``). The nodes and the transform values are shared by all strikes of a maturity and
+point of a geometric probe grid beyond which the residual envelope ``|Lhat - exp(-u Ibar)| / k``
+stays below ``tol`` (the tail of the oscillatory integral is about the integrand's envelope at
+``kmax``). The nodes and the transform values are shared by all strikes of a maturity and
 by all maturities whose ``kmax`` falls in the same power-of-two bucket.
 
 Functions
@@ -156,16 +156,20 @@ def mean_integrated_variance(laplace: LaplaceFn, T: ArrayLike, h: float = 1e-4) 
 
 
 def _kmax(laplace: LaplaceFn, T: np.ndarray, ibar: np.ndarray, tol: float) -> np.ndarray:
-    """First probe k where Lhat/k and exp(-u Ibar)/k are below ``tol`` (capped at ``_K_CAP``)."""
+    """Smallest probe k beyond which the residual envelope |Lhat - exp(-u Ibar)|/k stays below
+    ``tol`` at every probe point (capped at ``_K_CAP``, with a warning if that truncates)."""
     u = (_PROBE_K**2 + 0.25) / 2.0
-    lap = np.abs(np.asarray(laplace(u[None, :], T[:, None]), dtype=float))
-    cv = np.exp(-u[None, :] * ibar[:, None])
-    # tail of an oscillatory integral ~ f(K)/frequency with f ~ Lhat/k (IM-1) or Lhat/k^2 (IM-2)
-    small = (np.maximum(lap, cv) / _PROBE_K[None, :] < tol) & (_PROBE_K[None, :] >= 2.0)
-    idx = np.where(small.any(axis=1), small.argmax(axis=1), len(_PROBE_K) - 1)
+    lap = np.asarray(laplace(u[None, :], T[:, None]), dtype=float)
+    env = np.abs(lap - np.exp(-u[None, :] * ibar[:, None])) / _PROBE_K[None, :]
+    # tail of an oscillatory integral ~ f(K)/frequency with f ~ res/k (IM-1) or res/k^2 (IM-2)
+    ok = env < tol
+    tail_ok = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
+    tail_ok &= _PROBE_K[None, :] >= 2.0
+    found = tail_ok.any(axis=1)
+    idx = np.where(found, tail_ok.argmax(axis=1), len(_PROBE_K) - 1)
     kmax = np.minimum(_PROBE_K[idx], _K_CAP)
-    bad = ~small.any(axis=1) | (_PROBE_K[idx] > _K_CAP)
-    if np.any(bad):
+    cap_idx = np.searchsorted(_PROBE_K, _K_CAP)
+    if np.any(env[:, cap_idx] > 1e3 * tol):
         warnings.warn("method of images: the Laplace transform of integrated variance decays too "
                       f"slowly; the k-integral is truncated at k = {_K_CAP:g}", RuntimeWarning,
                       stacklevel=3)
@@ -230,7 +234,7 @@ def survival_images(x0: float, laplace: LaplaceFn, T: ArrayLike, *, tol: float =
     T : float or array_like
         Maturities (``>= 0``; validated by the caller).
     tol : float
-        Truncation level of ``Lhat(T; u_k) / k`` defining ``kmax``.
+        Truncation level of the residual envelope ``|Lhat - exp(-u E[I_T])| / k`` (``kmax``).
     mean_variance : array_like, optional
         ``E[I_T]`` if known (else estimated from ``laplace``); only a control variate.
 
