@@ -1,0 +1,270 @@
+"""Fourier engine: European option prices and exercise probabilities from any ``char_fn``.
+
+Two methods, chosen with ``method=``:
+
+``"lewis"`` (default)
+    Lewis (2001) single integral on the contour ``Im u = -1/2`` with a Black-Scholes control
+    variate of the same expected integrated variance ``w = E[int_0^T v]`` (Andersen-Piterbarg
+    2007)::
+
+        C = C_BS(w) - e^{-rT} sqrt(F K)/pi * int_0^inf Re[e^{i u x} (phi(u - i/2) - e^{-w(u^2+1/4)/2})]
+                                                    / (u^2 + 1/4) du
+        P(S_T > K) = N(d_2(w)) + sqrt(F/K)/pi * int_0^inf Re[e^{i u x} (phi(u - i/2) - e^{-w(u^2+1/4)/2})]
+                                                    / (1/2 + i u) du
+
+    with ``F = S e^{(r-q)T}`` and ``x = ln(F/K)``. The control variate makes Black-Scholes (and
+    Heston at ``sigma = 0``) exact, and keeps the correction integral small, so puts and calls
+    are both computed directly (no parity cancellation).
+
+``"gil_pelaez"``
+    The seed's form (H-2): ``C = S e^{-qT} Phi_1 - K e^{-rT} Phi_2`` with
+    ``Phi_2 = 1/2 + (1/pi) int Re[e^{i u x} phi(u)/(i u)] du`` and
+    ``Phi_1 = 1/2 + (1/pi) int Re[e^{i u x} phi(u - i)/(i u)] du``. Kept for fidelity and as a
+    cross-check; it has no control variate and loses relative accuracy for far OTM options.
+
+Quadrature (both methods): for every (parameter set, maturity) the integrand's decay is scanned
+on a geometric grid to find a cut-off ``U`` where ``|phi|`` has fallen below ``1e-16``, then
+``n_nodes`` Gauss-Legendre nodes are placed on ``[0, U]`` through ``u = c (e^{a y} - 1)``,
+``a = ln(1 + U/c)``, ``c = 1/sqrt(w)`` (dense where the Gaussian bulk lives, geometric in the tail).
+The nodes depend on the maturity and parameters, never on the strike, so the characteristic
+function is evaluated once per (parameter set, maturity) and reused for every strike.
+
+Accuracy (tests/engines/test_fourier*.py): against QuantLib's AnalyticHestonEngine with adaptive
+Gauss-Lobatto at 1e-14 tolerance, prices agree to <= 1e-10 relative (absolute floor 1e-12 S for
+tiny OTM prices) for maturities 1 week - 30 years, strikes 0.25 F - 4 F, sigma up to 2, Feller
+violated, |rho| up to 0.999 (see the test grid for the exact combinations). Black-Scholes dynamics
+are reproduced to round-off.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import ndtr
+
+from ..core import validation as v
+
+__all__ = ["option_price", "exercise_probability", "METHODS"]
+
+METHODS = ("lewis", "gil_pelaez")
+_TOL = 1e-16
+_N_SCAN = 64
+_MAX_NODES = 4096
+
+
+@lru_cache(maxsize=16)
+def _legendre01(n: int) -> tuple[np.ndarray, np.ndarray]:
+    y, w = np.polynomial.legendre.leggauss(n)
+    return (y + 1.0) / 2.0, w / 2.0
+
+
+def _log_cf(dynamics: Any, u: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """ln phi(u) with parameters broadcasting against ``t`` and a trailing node axis on ``u``."""
+    dyn = dynamics
+    if getattr(dynamics, "param_shape", ()) != () and hasattr(dynamics, "with_trailing_axis"):
+        dyn = dynamics.with_trailing_axis()
+    if hasattr(dyn, "log_char_fn"):
+        return dyn.log_char_fn(u, t)
+    return np.log(dyn.char_fn(u, t))
+
+
+def _mean_variance(dynamics: Any, t: np.ndarray) -> np.ndarray:
+    """E[int_0^T v] used by the control variate (any value >= 0 is correct, this one is good)."""
+    if hasattr(dynamics, "mean_integrated_variance"):
+        return np.asarray(dynamics.mean_integrated_variance(t), dtype=float)
+    # generic fallback: Black-Scholes variance with the same |phi(1)|
+    lc = _log_cf(dynamics, np.ones(np.shape(t) + (1,)), t[..., None])[..., 0]
+    return np.maximum(-2.0 * lc.real, 0.0)
+
+
+def _cutoff(dynamics: Any, t: np.ndarray, c: np.ndarray, shift: complex,
+            power: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cut-off ``U`` beyond which ``|phi(u + shift)| / u^power < 1e-16`` (geometric scan), and
+    the phase slope ``|d arg phi / du|`` of the characteristic function just below ``U``."""
+    scan = c[..., None] * np.exp2(np.arange(_N_SCAN) / 2.0 - 2.0)       # c/4 ... c * 2^29.5
+    lc = _log_cf(dynamics, scan + shift, t[..., None])
+    bound = lc.real - power * np.log(np.maximum(scan, 1.0))
+    big = bound > np.log(_TOL)
+    last = _N_SCAN - 1 - np.argmax(big[..., ::-1], axis=-1)
+    last = np.where(big.any(axis=-1), last, 0)
+    upper = np.take_along_axis(scan, np.minimum(last + 1, _N_SCAN - 1)[..., None], -1)[..., 0]
+    # phase slope between the two scan points below the cut-off (principal arg is fine: the
+    # points are a factor sqrt(2) apart and we only need an order of magnitude)
+    i1 = np.maximum(last, 1)[..., None]
+    lo_u, hi_u = np.take_along_axis(scan, i1 - 1, -1), np.take_along_axis(scan, i1, -1)
+    lo_p, hi_p = np.take_along_axis(lc.imag, i1 - 1, -1), np.take_along_axis(lc.imag, i1, -1)
+    slope = (np.abs(hi_p - lo_p) / (hi_u - lo_u))[..., 0]
+    return upper, slope
+
+
+def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: complex,
+           n_nodes: int, power: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes (shape ``t.shape + (n,)``) and weights adapted to the decay of phi(u + shift).
+
+    Panel A, ``[0, U1]`` with ``U1 = min(U, 9/sqrt(w))`` (the Gaussian bulk) and panel B,
+    ``[U1, U]`` (slowly decaying tails: large vol-of-vol, |rho| -> 1), both Gauss-Legendre. The
+    node counts grow with the number of oscillations of ``e^{i u x} phi(u)`` on each panel (so a
+    deep out-of-the-money strike at a short maturity, or |rho| -> 1, costs more nodes), capped
+    at 4096 per panel.
+    """
+    c = 1.0 / np.sqrt(np.maximum(w, 1e-14))
+    upper, slope = _cutoff(dynamics, t, c, shift, power)
+    upper = np.maximum(upper, 4.0 * c)
+    u1 = np.minimum(upper, 9.0 * c)
+    shape = np.broadcast_shapes(x.shape, u1.shape)
+    ax = np.abs(x)
+    osc_a = float(np.max(np.broadcast_to(ax * u1, shape), initial=0.0))
+    osc_b = float(np.max(np.broadcast_to((ax + slope) * (upper - u1), shape), initial=0.0))
+    n_a = int(min(max(n_nodes, np.ceil(1.2 * osc_a) + 24), _MAX_NODES))
+    n_b = int(min(max(n_nodes // 3, np.ceil(0.8 * osc_b) + 24), _MAX_NODES))
+    ya, wa = _legendre01(n_a)
+    yb, wb = _legendre01(n_b)
+    span = (upper - u1)[..., None]
+    u = np.concatenate([u1[..., None] * ya, u1[..., None] + span * yb], axis=-1)
+    du = np.concatenate([u1[..., None] * wa, span * wb], axis=-1)
+    return u, du
+
+
+def _prepare(spot, strike, t, rate, dividend, dynamics):
+    spot = np.asarray(v.positive("spot", spot))
+    strike = np.asarray(v.positive("strike", strike))
+    t = np.asarray(v.nonnegative("T", t))
+    rate = np.asarray(v.finite("rate", rate))
+    dividend = np.asarray(v.finite("dividend", dividend))
+    if not hasattr(dynamics, "char_fn"):
+        raise v.InvalidParameterError("dynamics", dynamics, "an object with char_fn(u, t)")
+    cf_shape = np.broadcast_shapes(t.shape, tuple(getattr(dynamics, "param_shape", ())))
+    t_cf = np.broadcast_to(t, cf_shape)
+    fwd = spot * np.exp((rate - dividend) * t)
+    disc = np.exp(-rate * t)
+    x = np.log(fwd / strike)
+    return t_cf, fwd, disc, x, strike
+
+
+def _phase_sum(x: np.ndarray, u: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """sum_k Re[e^{i u_k x} g_k]; ``u, g`` have a trailing node axis, ``x`` broadcasts."""
+    arg = x[..., None] * u
+    return np.einsum("...k,...k->...", np.cos(arg), g.real) - np.einsum(
+        "...k,...k->...", np.sin(arg), g.imag)
+
+
+def _bs_parts(fwd, strike, w, x):
+    """Undiscounted Black-Scholes call, put, N(d2), N(-d2) on total variance ``w`` (w = 0 ok)."""
+    sw = np.sqrt(w)
+    pos = sw > 0
+    sw_safe = np.where(pos, sw, 1.0)
+    d1 = np.where(pos, (x + 0.5 * w) / sw_safe, np.where(x > 0, np.inf, -np.inf))
+    d2 = np.where(pos, d1 - sw, d1)
+    put = strike * ndtr(-d2) - fwd * ndtr(-d1)
+    call = fwd * ndtr(d1) - strike * ndtr(d2)
+    # in the money: intrinsic plus the other option (no cancellation)
+    call = np.where(x > 0, fwd - strike + put, call)
+    put = np.where(x < 0, strike - fwd + call, put)
+    return np.maximum(call, 0.0), np.maximum(put, 0.0), ndtr(d2), ndtr(-d2)
+
+
+def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want):
+    w = _mean_variance(dynamics, t_cf)
+    shape = np.broadcast_shapes(x.shape, t_cf.shape)
+    w_b = np.broadcast_to(w, shape)
+    call_bs, put_bs, nd2, nd_minus_d2 = _bs_parts(fwd, strike, w_b, x)
+    power = 2.0 if want == "price" else 1.0
+    u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, power)
+    lc = _log_cf(dynamics, u - 0.5j, t_cf[..., None])
+    diff = np.exp(lc) - np.exp(-0.5 * w[..., None] * (u * u + 0.25))
+    if want == "price":
+        g = diff * (du / (u * u + 0.25))
+        corr = np.sqrt(fwd * strike) / np.pi * _phase_sum(x, u, g)
+        return call_bs - corr, put_bs - corr
+    g = diff * du / (0.5 + 1j * u)
+    corr = np.sqrt(fwd / strike) / np.pi * _phase_sum(x, u, g)
+    return nd2 + corr, nd_minus_d2 - corr
+
+
+def _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want):
+    w = _mean_variance(dynamics, t_cf)
+    u, du = _nodes(dynamics, t_cf, w, x, 0.0, n_nodes, 1.0)
+    g2 = np.exp(_log_cf(dynamics, u + 0j, t_cf[..., None])) * du / (1j * u)
+    phi2 = 0.5 + _phase_sum(x, u, g2) / np.pi
+    if want == "prob":
+        return phi2
+    g1 = np.exp(_log_cf(dynamics, u - 1j, t_cf[..., None])) * du / (1j * u)
+    phi1 = 0.5 + _phase_sum(x, u, g1) / np.pi
+    call = fwd * phi1 - strike * phi2
+    return call, call - (fwd - strike)
+
+
+def _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, want):
+    method = v.choice("method", method, METHODS)
+    n_nodes = v.integer("n_nodes", n_nodes, minimum=8)
+    t_cf, fwd, disc, x, strike = _prepare(spot, strike, T, rate, dividend, dynamics)
+    fn = _lewis if method == "lewis" else _gil_pelaez
+    return fn(dynamics, t_cf, fwd, strike, x, n_nodes, want), disc
+
+
+def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
+                 dynamics: Any, kind: str = "call", dividend: ArrayLike = 0.0, *,
+                 method: str = "lewis", n_nodes: int = 96) -> float | np.ndarray:
+    """European call or put price under any dynamics with a ``char_fn`` (H-2 / Lewis).
+
+    Parameters
+    ----------
+    spot, strike : float or array_like
+        Spot and strike, ``> 0``.
+    T : float or array_like
+        Maturity in years, ``>= 0`` (``T = 0`` gives the intrinsic value).
+    rate, dividend : float or array_like
+        Continuously compounded rate and dividend yield.
+    dynamics : BlackScholes, Heston, MultiFactorHeston or any object with ``char_fn(u, t)``
+        Array-valued parameters broadcast against ``T`` (shape ``(P, 1)`` against ``T`` of shape
+        ``(M,)`` gives ``(P, M)``).
+    kind : {"call", "put"}
+    method : {"lewis", "gil_pelaez"}
+        See the module docstring; ``"lewis"`` is faster and more accurate.
+    n_nodes : int
+        Gauss-Legendre nodes per (parameter set, maturity); 96 gives ~1e-12 relative on the test
+        grid, 48 about 1e-8.
+
+    Returns
+    -------
+    float or ndarray
+        Shape ``broadcast(spot, strike, T, rate, dividend, parameters)``.
+
+    Examples
+    --------
+    >>> from stochcredit.dynamics.heston import Heston
+    >>> option_price(100, [90, 100, 110], 1.0, 0.02, Heston(0.04, 1.5, 0.04, 0.5, -0.7))
+    """
+    kind = v.choice("kind", kind, ("call", "put"))
+    (call, put), disc = _undiscounted(spot, strike, T, rate, dynamics, dividend, method,
+                                      n_nodes, "price")
+    out = disc * (call if kind == "call" else put)
+    out = np.maximum(out, 0.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def exercise_probability(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
+                         dynamics: Any, dividend: ArrayLike = 0.0, *, kind: str = "call",
+                         method: str = "lewis", n_nodes: int = 96) -> float | np.ndarray:
+    """Risk-neutral exercise probability: ``Q(S_T > K)`` for a call (the seed's ``Phi_2``, H-2),
+    ``Q(S_T < K)`` for a put.
+
+    Same arguments and broadcasting as :func:`option_price`. The put probability is computed
+    directly (``N(-d_2)`` minus the same correction integral), not as ``1 - Q(S_T > K)``, so a
+    small default probability keeps its relative accuracy; it is the Merton default probability
+    ``Q(S_T < B)`` (H-3).
+    """
+    kind = v.choice("kind", kind, ("call", "put"))
+    prob, _ = _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, "prob")
+    if kind == "put":
+        if method == "lewis":
+            prob = prob[1]
+        else:
+            prob = 1.0 - prob
+    elif method == "lewis":
+        prob = prob[0]
+    prob = np.clip(prob, 0.0, 1.0)
+    return float(prob) if prob.ndim == 0 else prob

@@ -1,0 +1,145 @@
+"""Merton (1974) structural model with Black-Scholes, Heston or multi-factor Heston assets (H-3).
+
+The firm's asset ``S`` follows one of the dynamics objects; its zero-coupon debt of face ``B`` is
+due at ``T``. Equity is a call on the asset struck at ``B``; debt is
+``D_0 = S_0 - C(S_0, B, T) = B e^{-rT} - P(S_0, B, T)`` (put-call parity, no dividends). The
+second form is what we evaluate: the Fourier engine prices the (deep out-of-the-money) put
+directly, so a 1 bp spread keeps its relative accuracy instead of being the difference of two
+numbers close to ``S_0``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..core import validation as v
+from ..core.errors import InvalidParameterError
+from ..engines.fourier import exercise_probability, option_price
+
+__all__ = ["Merton", "merton_credit_spreads"]
+
+
+def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLike,
+                          rate: ArrayLike, dynamics: Any, *, n_nodes: int = 64) -> np.ndarray:
+    """Vectorised Merton credit spreads ``CS(T) = -ln(D_0/B)/T - r`` (H-3): the calibration hot path.
+
+    Computed as ``CS = -log1p(-P(S_0, B, T) e^{rT} / B) / T`` with the put from the Fourier engine
+    (Lewis contour, Black-Scholes control variate), so spreads far below 1 bp are accurate.
+
+    Parameters
+    ----------
+    maturities : float or array_like
+        Debt maturities ``T > 0`` in years, e.g. shape ``(M,)``.
+    asset, debt : float or array_like
+        Asset value ``S_0 > 0`` and debt face ``B > 0`` (only ``B/S_0`` matters).
+    rate : float or array_like
+        Continuously compounded risk-free rate.
+    dynamics : BlackScholes, Heston or MultiFactorHeston
+        Parameters may be arrays: give them shape ``(P, 1)`` to evaluate ``P`` parameter sets
+        against ``M`` maturities in one call; a ``MultiFactorHeston`` of factors with ``(P, 1)``
+        parameters works the same way.
+    n_nodes : int
+        Base quadrature size (64 gives ~1e-10 relative spreads for the paper's parameter ranges;
+        nodes are added automatically where the characteristic function decays slowly).
+
+    Returns
+    -------
+    ndarray
+        Spreads as decimals (0.01 = 100 bp), shape ``broadcast(maturities, asset, debt, rate,
+        parameters)``, e.g. ``(P, M)``.
+
+    Examples
+    --------
+    >>> import numpy as np, stochcredit as sc
+    >>> from stochcredit.models.merton import merton_credit_spreads
+    >>> P = 1000
+    >>> rng = np.random.default_rng(0)
+    >>> f = lambda lo, hi: rng.uniform(lo, hi, (P, 1))
+    >>> dyn = sc.MultiFactorHeston([sc.Heston(f(.01, .2), f(.5, 5), f(.01, .2), f(.1, 1), f(-.9, .9)),
+    ...                             sc.Heston(f(.01, .2), f(.5, 5), f(.01, .2), f(.1, 1), f(-.9, .9))])
+    >>> merton_credit_spreads(np.arange(1, 12.0), 1.0, 0.4, 0.0025, dyn).shape
+    (1000, 11)
+    """
+    t = np.asarray(v.positive("maturities", maturities))
+    debt = np.asarray(v.positive("debt", debt))
+    rate = np.asarray(v.finite("rate", rate))
+    put = option_price(asset, debt, t, rate, dynamics, kind="put", n_nodes=n_nodes)
+    ratio = np.minimum(put * np.exp(rate * t) / debt, 1.0)
+    with np.errstate(divide="ignore"):
+        out = -np.log1p(-ratio) / t
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Merton:
+    """Merton's structural model: default iff the asset ends below the debt face at maturity.
+
+    A ``Merton`` is a SurvivalCurve: ``survival(T) = Q(S_T >= B)`` is the probability that a firm
+    whose zero-coupon debt matured at ``T`` would not default, so ``sc.CDS(...).par_spread(disc,
+    merton)`` works.
+
+    Parameters
+    ----------
+    asset : float
+        Asset value ``S_0 > 0``.
+    debt : float
+        Face value ``B > 0`` of the zero-coupon debt.
+    rate : float
+        Continuously compounded risk-free rate.
+    dynamics : BlackScholes, Heston or MultiFactorHeston
+        Asset dynamics (array-valued parameters broadcast against ``T``).
+
+    Examples
+    --------
+    >>> import stochcredit as sc
+    >>> m = sc.Merton(1.0, 0.43, 0.05, sc.MultiFactorHeston([
+    ...     sc.Heston(0.0581, 1.2017, 0.0524, 0.8968, -0.559),
+    ...     sc.Heston(0.0174, 0.3605, 0.0157, 0.269, -0.1677)]))
+    >>> m.credit_spread([1.0, 5.0, 10.0]) * 1e4   # bp
+    """
+
+    asset: float | np.ndarray
+    debt: float | np.ndarray
+    rate: float | np.ndarray
+    dynamics: Any
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "asset", v.positive("asset", self.asset))
+        object.__setattr__(self, "debt", v.positive("debt", self.debt))
+        object.__setattr__(self, "rate", v.finite("rate", self.rate))
+        if not hasattr(self.dynamics, "char_fn"):
+            raise InvalidParameterError("dynamics", self.dynamics,
+                                        "a dynamics object with char_fn (BlackScholes, Heston, "
+                                        "MultiFactorHeston)")
+
+    def equity_value(self, T: ArrayLike) -> float | np.ndarray:
+        """Equity = call on the asset struck at the debt face, ``C(S_0, B, T)``."""
+        return option_price(self.asset, self.debt, v.nonnegative("T", T), self.rate,
+                            self.dynamics, kind="call")
+
+    def debt_value(self, T: ArrayLike) -> float | np.ndarray:
+        """``D_0 = S_0 - C(S_0, B, T) = B e^{-rT} - P(S_0, B, T)`` (H-3)."""
+        T = np.asarray(v.nonnegative("T", T))
+        put = option_price(self.asset, self.debt, T, self.rate, self.dynamics, kind="put")
+        out = self.debt * np.exp(-self.rate * T) - put
+        return float(out) if np.ndim(out) == 0 else out
+
+    def credit_spread(self, T: ArrayLike) -> float | np.ndarray:
+        """``CS(T) = -ln(D_0/B)/T - r`` (H-3), decimals; ``T > 0``. See :func:`merton_credit_spreads`."""
+        out = merton_credit_spreads(T, self.asset, self.debt, self.rate, self.dynamics,
+                                    n_nodes=96)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def default_probability(self, T: ArrayLike) -> float | np.ndarray:
+        """Risk-neutral ``Q(S_T < B) = 1 - Phi_2`` (H-3), computed directly (no ``1 - p`` loss)."""
+        return exercise_probability(self.asset, self.debt, v.nonnegative("T", T), self.rate,
+                                    self.dynamics, kind="put")
+
+    def survival(self, t: ArrayLike) -> float | np.ndarray:
+        """``Q(S_t >= B)``: probability of no default had the debt matured at ``t``."""
+        return exercise_probability(self.asset, self.debt, v.nonnegative("t", t), self.rate,
+                                    self.dynamics, kind="call")
