@@ -123,7 +123,7 @@ class Heston:
             np.broadcast_shapes(*(np.shape(p) for p in self._params()))
         except ValueError as exc:
             raise InvalidParameterError(
-                "Heston parameters", [np.shape(p) for p in self._params()],
+                "Heston parameter shapes", str([np.shape(p) for p in self._params()]),
                 "shapes that broadcast together") from exc
 
     def _params(self) -> tuple:

@@ -49,14 +49,14 @@ class MultiFactorHeston:
                 raise InvalidParameterError("factors", self.factors,
                                             "a sequence of Heston objects") from exc
         if len(factors) == 0:
-            raise InvalidParameterError("factors", factors, "a non-empty sequence of Heston")
+            raise InvalidParameterError("factors", "[]", "a non-empty sequence of Heston")
         for i, f in enumerate(factors):
             if not isinstance(f, Heston):
                 raise InvalidParameterError(f"factors[{i}]", f, "a Heston instance")
         try:
             np.broadcast_shapes(*(f.param_shape for f in factors))
         except ValueError as exc:
-            raise InvalidParameterError("factors", [f.param_shape for f in factors],
+            raise InvalidParameterError("factors", str([f.param_shape for f in factors]),
                                         "parameter shapes that broadcast together") from exc
         object.__setattr__(self, "factors", tuple(factors))
 
