@@ -167,9 +167,9 @@ def _bootstrap_generic(mats: np.ndarray, spreads: np.ndarray, rec: np.ndarray, f
     for i in range(mats.size):
         lo, hi = 0.0, max(2 * spreads[i] / (1 - rec[i]), 1e-4)
         f_lo = residual(lo, i)
-        if f_lo > 0:
+        if f_lo > 1e-13 * spreads[i] * mats[i]:  # beyond rounding
             _raise(1, i, mats, spreads)
-        if f_lo == 0:
+        if f_lo >= 0:
             continue
         for _ in range(_MAX_EXPAND):
             if residual(hi, i) >= 0:

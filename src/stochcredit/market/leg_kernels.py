@@ -204,9 +204,9 @@ def bootstrap_hazards(maturities: np.ndarray, spreads: np.ndarray, recovery: np.
         lo = 0.0
         f_lo = _residual(lo, i, pillar_of, fwd, hazards, seg, lam, haz, cum,
                       T, s, R, freq, kf, fixed)
-        if f_lo > 0.0:
+        if f_lo > 1e-13 * s * T:  # beyond rounding: a negative forward hazard is needed
             return hazards, 1, i
-        if f_lo == 0.0 or (converged and x1 < 0.0):
+        if f_lo >= 0.0 or (converged and x1 < 0.0):
             hazards[i] = 0.0  # zero forward hazard up to rounding
             continue
         hi = max(2.0 * s / (1.0 - R), 1e-4)
