@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 from scipy.optimize import elementwise
 
 from ...core.errors import InvalidParameterError
@@ -25,10 +24,7 @@ _W_MIN, _W_MAX = 1e-8, 64.0
 
 
 def _log_otm(w: np.ndarray, f: np.ndarray, k: np.ndarray, otm_payer: np.ndarray) -> np.ndarray:
-    d1 = black.d1(f, w, k)
-    call = f * special.ndtr(d1) - k * special.ndtr(d1 - w)
-    put = k * special.ndtr(w - d1) - f * special.ndtr(-d1)
-    value = np.where(otm_payer, call, put)
+    value = np.where(otm_payer, black.payer(f, w, k), black.receiver(f, w, k))
     return np.log(np.maximum(value, 1e-300))
 
 

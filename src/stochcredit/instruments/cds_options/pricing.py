@@ -45,7 +45,7 @@ def undiscounted_price(model: str, kind: str, m: np.ndarray, s: np.ndarray,
     shape = np.broadcast_shapes(np.shape(m), np.shape(s), np.shape(k))
     m, s, k = (np.atleast_1d(np.broadcast_to(x, shape)).astype(float) for x in (m, s, k))
     intrinsic = np.maximum(m - k, 0.0) if kind == "payer" else np.maximum(k - m, 0.0)
-    payer = np.where(m - k > 0, m - k, 0.0)  # filled below where a law is needed
+    out = intrinsic.copy()  # the value where no law is needed (s = 0, or K <= 0 for laws on R+)
     live = s > 0
     if model in POSITIVE_MODELS:
         live &= k > 0
@@ -53,20 +53,18 @@ def undiscounted_price(model: str, kind: str, m: np.ndarray, s: np.ndarray,
         call, put = _FORMULAS[model]
         mm, ss, kk = m[live], s[live], k[live]
         otm_call = kk >= mm
+        otm_put = ~otm_call
         value = np.empty(mm.shape)
+        # parity: payer - receiver = m - K; evaluate the out-of-the-money side by its formula
         if np.any(otm_call):
-            value[otm_call] = call(mm[otm_call], ss[otm_call], kk[otm_call])
-        itm = ~otm_call
-        if np.any(itm):  # receiver is out of the money: payer from parity
-            value[itm] = put(mm[itm], ss[itm], kk[itm]) + (mm[itm] - kk[itm])
-        payer[live] = value
-    if kind == "payer":
-        out = payer
-    else:
-        out = payer - (m - k)
-        out[~live] = intrinsic[~live]
-    # rounding can leave -1e-20 where the value is 0 to machine precision
-    return np.maximum(out, intrinsic if model == "bachelier" else 0.0).reshape(shape)
+            c = call(mm[otm_call], ss[otm_call], kk[otm_call])
+            value[otm_call] = c if kind == "payer" else c - (mm[otm_call] - kk[otm_call])
+        if np.any(otm_put):
+            p = put(mm[otm_put], ss[otm_put], kk[otm_put])
+            value[otm_put] = p if kind == "receiver" else p + (mm[otm_put] - kk[otm_put])
+        out[live] = value
+    # rounding can leave values 1e-20 below the bound where it is attained to machine precision
+    return np.maximum(out, intrinsic).reshape(shape)  # E[(F-K)+] >= (m-K)+ (Jensen)
 
 
 def _price(inputs: OptionInputs) -> np.ndarray:
