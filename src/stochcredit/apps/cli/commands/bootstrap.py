@@ -1,0 +1,136 @@
+"""``stochcredit bootstrap``: hazard curve from a CSV of CDS par spreads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+HELP = """Bootstrap a piecewise-flat hazard curve from CDS par spreads and print it.
+
+QUOTES.csv has one row per quote with a tenor column and a spread column:
+
+  tenor column : 'tenor', 'maturity' or 'years' - years (2.5) or labels (6M, 5Y);
+  spread column: 'spread_bp' (basis points), 'spread_decimal' (0.01 = 100 bp), or
+                 'spread' / 'par_spread' / 'quote' - units from --units: 'bp', 'decimal',
+                 or 'auto' (default: bp if any value is above 1, i.e. above 10,000 bp as a
+                 decimal; values written as '0.83%' are percent);
+  optional     : 'recovery' (decimal; overrides --recovery row by row).
+
+Output: one row per pillar with the hazard rate on (previous pillar, pillar], the survival
+probability at the pillar and the repricing error of the quote (bp). Discounting: a flat
+continuously compounded rate (--rate, default 0) or the US Treasury zero curve of a date
+(--treasury-date). Quotes implying a negative forward hazard are rejected, naming the tenor.
+
+Example: stochcredit bootstrap quotes.csv --rate 0.03 --output curve.csv
+"""
+
+_TENOR_COLUMNS = ("tenor", "maturity", "years")
+_SPREAD_COLUMNS = ("spread_bp", "spread_decimal", "spread", "par_spread", "quote")
+
+
+def read_spread_quotes(path: Path, units: str = "auto"):
+    """``(tenors_in_years, spreads_decimal, recovery_or_None)`` from a quotes CSV (see HELP)."""
+    import numpy as np
+    import pandas as pd
+
+    from ....core.errors import InvalidParameterError
+    from ....market.quotes import tenor_to_years
+
+    df = pd.read_csv(path, dtype=str, skipinitialspace=True)
+    cols = {c.strip().lower(): c for c in df.columns}
+    tenor_col = next((cols[c] for c in _TENOR_COLUMNS if c in cols), None)
+    spread_key = next((c for c in _SPREAD_COLUMNS if c in cols), None)
+    if tenor_col is None or spread_key is None:
+        raise ValueError(f"{path}: needs a tenor column ({', '.join(_TENOR_COLUMNS)}) and a "
+                         f"spread column ({', '.join(_SPREAD_COLUMNS)}); found "
+                         f"{', '.join(df.columns)}")
+    df = df.dropna(subset=[tenor_col])
+    if df.empty:
+        raise ValueError(f"{path}: no quotes")
+    missing = df[cols[spread_key]].isna()
+    if missing.any():
+        raise InvalidParameterError(f"spread of tenor {df[tenor_col][missing].iloc[0]}",
+                                    float("nan"), "a finite number")
+
+    def years(x: str) -> float:
+        try:
+            return float(x)
+        except ValueError:
+            return tenor_to_years(x)
+
+    tenors = np.array([years(x) for x in df[tenor_col]])
+    raw = df[cols[spread_key]].str.strip()
+    percent = raw.str.endswith("%")
+    try:
+        values = pd.to_numeric(raw.str.rstrip("%")).to_numpy(dtype=float)
+    except ValueError as exc:
+        raise ValueError(f"{path}: spread column {cols[spread_key]!r} is not numeric") from exc
+    units = units.lower()
+    if units not in ("auto", "bp", "decimal"):
+        raise ValueError(f"--units must be auto, bp or decimal, got {units!r}")
+    if spread_key == "spread_bp":
+        units = "bp"
+    elif spread_key == "spread_decimal":
+        units = "decimal"
+    elif units == "auto":
+        units = "bp" if np.nanmax(np.abs(values)) > 1 else "decimal"
+    spreads = np.where(percent, values / 100.0, values / 1e4 if units == "bp" else values)
+    recovery = None
+    if "recovery" in cols:
+        rec = df[cols["recovery"]].str.strip()
+        recovery = np.where(rec.str.endswith("%"),
+                            pd.to_numeric(rec.str.rstrip("%")) / 100.0, pd.to_numeric(rec))
+    order = np.argsort(tenors, kind="stable")
+    return tenors[order], spreads[order], None if recovery is None else recovery[order]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("bootstrap", help=HELP)
+    def bootstrap(
+        quotes: Path = typer.Argument(..., help="CSV of tenor, spread (see above)."),
+        rate: float = typer.Option(None, "--rate", "-r",
+                                   help="Flat continuously compounded rate, decimal "
+                                        "(default 0)."),
+        treasury_date: str = typer.Option(None, "--treasury-date",
+                                          help="Discount on the US Treasury zero curve of this "
+                                               "date (YYYY-MM-DD, packaged data)."),
+        recovery: float = typer.Option(0.4, "--recovery", "-R", help="Recovery rate in [0, 1)."),
+        frequency: int = typer.Option(4, "--frequency", help="Premium payments per year."),
+        units: str = typer.Option("auto", "--units", help="Spread units: auto, bp or decimal."),
+        output: Path = typer.Option(None, "--output", "-o",
+                                    help="Also write the curve to this .csv or .json file."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    ) -> int:
+        import numpy as np
+        import pandas as pd
+
+        from ....core.errors import InvalidParameterError
+        from ....instruments.cds import CDS
+        from ....market.hazard_bootstrap import bootstrap_hazard_curve
+        from ..output import FORMATS, emit_table
+        from .cds import discount_curve
+
+        if fmt.lower() not in FORMATS:
+            raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
+        if not quotes.is_file():
+            raise FileNotFoundError(2, "No such file", str(quotes))
+        tenors, spreads, rec = read_spread_quotes(quotes, units)
+        rec = recovery if rec is None else rec
+        disc = discount_curve(rate, treasury_date)
+        curve = bootstrap_hazard_curve(tenors, spreads, disc, recovery=rec, frequency=frequency)
+        model = CDS(tenors, recovery=rec, frequency=frequency).par_spread(disc, curve)
+        df = pd.DataFrame({
+            "pillar": tenors,
+            "quote_bp": spreads * 1e4,
+            "hazard": curve.hazards,
+            "survival": curve.survival(tenors),
+            "default_probability": curve.default_probability(tenors),
+            "reprice_error_bp": (model - spreads) * 1e4,
+        }).set_index("pillar")
+        if np.isscalar(rec):
+            df["recovery"] = rec
+        else:
+            df["recovery"] = np.asarray(rec, dtype=float)
+        emit_table(df, fmt, output, float_format="{:.8g}")
+        return 0
