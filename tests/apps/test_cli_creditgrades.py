@@ -25,8 +25,8 @@ def test_classic_spreads_match_the_model(capsys):
     mats = np.array([1.0, 3.0, 5.0, 10.0])
     assert [r["maturity"] for r in rows] == mats.tolist()
     np.testing.assert_allclose([r["cds_spread_bp"] for r in rows], 1e4 * cg.cds_spread(mats),
-                               rtol=1e-8)  # JSON keeps 10 digits
-    np.testing.assert_allclose([r["survival"] for r in rows], cg.survival(mats), rtol=1e-8)  # JSON keeps 10 digits
+                               rtol=1e-8)
+    np.testing.assert_allclose([r["survival"] for r in rows], cg.survival(mats), rtol=1e-8)
 
 
 def test_heston_variant_and_comma_maturities(capsys):
@@ -36,7 +36,7 @@ def test_heston_variant_and_comma_maturities(capsys):
     m = sc.CreditGradesEquity(50.0, 40.0, 0.5, 0.0, sc.Heston(0.04, 1.5, 0.04, 0.5, 0.0),
                               barrier_std=0.3)
     ref = structural_cds_spread(m, np.array([1.0, 5.0]), 0.0, 0.5, premium="quarterly")
-    np.testing.assert_allclose([r["cds_spread_bp"] for r in rows], 1e4 * ref, rtol=1e-8)  # JSON keeps 10 digits
+    np.testing.assert_allclose([r["cds_spread_bp"] for r in rows], 1e4 * ref, rtol=1e-8)
 
 
 def test_table_output_and_file(capsys, tmp_path):

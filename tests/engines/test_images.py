@@ -29,7 +29,8 @@ def ql_barrier(spot, barrier, strike, days, vol, rate, kind):
     vts = ql.BlackVolTermStructureHandle(ql.BlackConstantVol(TODAY, ql.NullCalendar(), vol, dc))
     proc = ql.BlackScholesMertonProcess(ql.QuoteHandle(ql.SimpleQuote(spot)), rts, rts, vts)
     opt_type = ql.Option.Call if kind == "call" else ql.Option.Put
-    opt = ql.BarrierOption(ql.Barrier.DownOut, barrier, 0.0, ql.PlainVanillaPayoff(opt_type, strike),
+    payoff = ql.PlainVanillaPayoff(opt_type, strike)
+    opt = ql.BarrierOption(ql.Barrier.DownOut, barrier, 0.0, payoff,
                            ql.EuropeanExercise(TODAY + days))
     opt.setPricingEngine(ql.AnalyticBarrierEngine(proc))
     return opt.NPV() * np.exp(rate * days / 365.0)
@@ -152,10 +153,14 @@ def test_images_gamma_law_with_algebraic_decay(shape):
 
     for T in (0.5, 3.0):
         law = stats.gamma(shape, scale=T / 30.0)
-        ref_s = integrate.quad(lambda i: float(im.survival_gbm(X0, i)) * law.pdf(i), 0, np.inf,
-                               epsabs=1e-14, epsrel=1e-12, limit=200)[0]
-        ref_c = integrate.quad(lambda i: float(im.down_and_out_call(70.0, 20.0, 60.0, i))
-                               * law.pdf(i), 0, np.inf, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
+        def surv(i, law=law):
+            return float(im.survival_gbm(X0, i)) * law.pdf(i)
+
+        def call(i, law=law):
+            return float(im.down_and_out_call(70.0, 20.0, 60.0, i)) * law.pdf(i)
+
+        ref_s = integrate.quad(surv, 0, np.inf, epsabs=1e-14, epsrel=1e-12, limit=200)[0]
+        ref_c = integrate.quad(call, 0, np.inf, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
         assert float(im.survival_images(X0, lap, T)) == pytest.approx(ref_s, abs=1e-10)
         assert float(im.call_images(70.0, 20.0, 60.0, lap, T)) == pytest.approx(ref_c, abs=1e-8)
 

@@ -1,4 +1,4 @@
-"""Single-firm Monte Carlo (MODELS_CREDITGRADES.md §H) vs every semi-analytic quantity, within 3 s.e.
+"""Single-firm Monte Carlo (MODELS_CREDITGRADES.md §H) vs every semi-analytic quantity (3 s.e.).
 
 The semi-analytic side: SF-4..SF-6 closed forms (Black-Scholes), IM-1/IM-2 (Heston, rho = 0),
 CG-2 with the time shift, CDS-1..CDS-3 from those survival curves. Default tests use 20-40k paths

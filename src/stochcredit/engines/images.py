@@ -80,7 +80,8 @@ def survival_gbm(x0: ArrayLike, variance: ArrayLike) -> np.ndarray:
 
 
 def black(forward: ArrayLike, strike: ArrayLike, variance: ArrayLike) -> np.ndarray:
-    """Undiscounted Black call ``F Phi(d1) - K Phi(d1 - sqrt(I))``, ``d1 = (ln(F/K) + I/2)/sqrt(I)``.
+    """Undiscounted Black call ``F Phi(d1) - K Phi(d1 - sqrt(I))``,
+    ``d1 = (ln(F/K) + I/2)/sqrt(I)``.
 
     ``I = 0`` gives ``(F - K)^+`` and ``K = 0`` gives ``F``. Broadcasts.
     """

@@ -1,7 +1,7 @@
 """CDS spreads from a survival curve with a flat rate: the seed's three premium conventions.
 
-MODELS_CREDITGRADES.md §F. For any survival curve ``Q`` (possibly ``Q(0) < 1``: the jump ``1 - Q(0)``
-is protection paid at 0) and flat rate ``r``::
+MODELS_CREDITGRADES.md §F. For any survival curve ``Q`` (possibly ``Q(0) < 1``: the jump
+``1 - Q(0)`` is protection paid at 0) and flat rate ``r``::
 
     Prot(T) = 1 - e^{-rT} Q(T) - r int_0^T e^{-rt} Q(t) dt                       (all versions)
     (CDS-1) s_cont = (1-R) Prot / int_0^T e^{-rt} Q(t) dt
@@ -50,7 +50,7 @@ def structural_cds_legs(credit: Any, T: ArrayLike, rate: float = 0.0,
     Parameters
     ----------
     credit : SurvivalCurve
-        Any object with a vectorised ``survival(t)`` (e.g. ``CreditGrades``, ``CreditGradesEquity``).
+        Any object with a vectorised ``survival(t)`` (``CreditGrades``, ``CreditGradesEquity``).
     T : float or array_like
         CDS maturities in years, ``> 0``.
     rate : float

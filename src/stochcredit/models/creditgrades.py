@@ -1,9 +1,11 @@
 """Classic CreditGrades (Finger et al., CreditGrades Technical Document, 2002): CG-1..CG-5.
 
 The asset ``V`` is driftless with volatility ``sigma``; default is the first time ``V <= L D`` with
-a lognormal random recovery ``L = Lbar exp(lambda Z - lambda^2/2)`` (barrier uncertainty ``lambda``).
+a lognormal random recovery ``L = Lbar exp(lambda Z - lambda^2/2)`` (barrier uncertainty
+``lambda``).
 Survival uses the technical document's time-shift approximation (CG-2); the exact random-barrier
-value (CG-5) is available as :meth:`CreditGrades.survival_exact`. Formulas: MODELS_CREDITGRADES.md §A.
+value (CG-5) is available as :meth:`CreditGrades.survival_exact`.
+Formulas: MODELS_CREDITGRADES.md §A.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Equity options with default risk: Stamicar-Finger (2006) and its Heston / method-of-images extension.
+"""Equity options with default risk: Stamicar-Finger (2006) and its Heston extension by images.
 
-Equity is a shifted lognormal absorbed at zero: ``S_t = V_t - L D e^{(r-q)t}`` until the asset hits
-the growing barrier, then 0 (SF-1, SF-2). With a constant asset volatility the call, put and survival
-are closed forms (SF-3..SF-6); with any variance process independent of the asset noise (Heston with
-``rho = 0``, multi-factor Heston, a firm's marginal of a Wishart or principal-component covariance)
-they are the image integrals IM-1 and IM-2 against the dynamics' ``variance_laplace``.
+Equity is a shifted lognormal absorbed at zero: ``S_t = V_t - L D e^{(r-q)t}`` until the asset
+hits the growing barrier, then 0 (SF-1, SF-2). With a constant asset volatility the call, put and
+survival are closed forms (SF-3..SF-6); with any variance process independent of the asset noise
+(Heston with ``rho = 0``, multi-factor Heston, a firm's marginal of a Wishart or principal-component
+covariance) they are the image integrals IM-1 and IM-2 against the dynamics' ``variance_laplace``.
 Formulas: MODELS_CREDITGRADES.md §B and §C.
 """
 

@@ -1,4 +1,6 @@
-"""Monte Carlo for one CreditGrades firm: validates every semi-analytic quantity (MODELS_CREDITGRADES.md §H).
+"""Monte Carlo for one CreditGrades firm, validating every semi-analytic quantity.
+
+MODELS_CREDITGRADES.md §H.
 
 Scheme (H.1-H.8), on a grid of step ``h = T / n`` (about ``1/steps_per_year``):
 
@@ -166,7 +168,8 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
     Parameters
     ----------
     equity, debt_per_share, recovery_mean : float
-        ``S0 > 0``, ``D > 0``, ``L > 0``; barrier ``B = L D`` (growing at ``r - q``), ``V0 = S0 + B``.
+        ``S0 > 0``, ``D > 0``, ``L > 0``; barrier ``B = L D`` (growing at ``r - q``),
+        ``V0 = S0 + B``.
     T : float
         Horizon in years, ``> 0``.
     dynamics : object

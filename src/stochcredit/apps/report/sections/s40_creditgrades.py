@@ -1,4 +1,4 @@
-"""Report section: CreditGrades, equity options with default, Heston variance by images, Monte Carlo."""
+"""Report section: CreditGrades, equity options with default, Heston by images, Monte Carlo."""
 
 from __future__ import annotations
 
