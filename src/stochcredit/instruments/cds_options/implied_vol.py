@@ -69,7 +69,9 @@ def implied_black_vol(price: ArrayLike, forward: ArrayLike, strike: ArrayLike, e
     p = p / a
     intrinsic = np.maximum(f - k, 0.0) if kind == "payer" else np.maximum(k - f, 0.0)
     upper = f if kind == "payer" else k
-    bad = (p < intrinsic) | (p >= upper)
+    # a price below the intrinsic value by rounding only (annuity products) counts as intrinsic
+    slack = 8 * np.finfo(float).eps * np.maximum(f, k)
+    bad = (p < intrinsic - slack) | (p >= upper)
     if np.any(bad):
         i = np.flatnonzero(bad.ravel())[0]
         lo, hi = (a * intrinsic).ravel()[i], (a * upper).ravel()[i]
@@ -77,6 +79,7 @@ def implied_black_vol(price: ArrayLike, forward: ArrayLike, strike: ArrayLike, e
             "price", (p * a).ravel()[i], f"in [{lo:.6g}, {hi:.6g})",
             reason="outside the Black no-arbitrage bounds annuity*intrinsic <= price < "
                    "annuity*forward (payer) or annuity*strike (receiver)")
+    p = np.maximum(p, intrinsic)
     otm_payer = k >= f
     # out-of-the-money value by parity: payer - receiver = F - K
     p_otm = np.where(otm_payer == (kind == "payer"), p, p - (f - k) if kind == "payer" else
