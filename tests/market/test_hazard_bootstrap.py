@@ -124,3 +124,11 @@ def test_against_quantlib_piecewise_flat_hazard_bootstrap():
     # QuantLib's helpers price with the mid-point rule; relative difference O((h dt)^2 / 24)
     # on spreads, amplified at most by the bootstrap's forward-hazard differencing
     np.testing.assert_allclose(ours.hazards, ql_h, rtol=2e-4)
+
+
+def test_bootstrapped_curve_equals_one_built_from_its_hazards():
+    curve = sc.bootstrap_hazard_curve(TENORS, SPREADS, ZC)
+    rebuilt = sc.HazardCurve(curve.times, curve.hazards)
+    t = np.linspace(0, 40, 401)
+    np.testing.assert_allclose(curve.survival(t), rebuilt.survival(t), rtol=1e-15)
+    np.testing.assert_array_equal(curve.hazard(t), rebuilt.hazard(t))

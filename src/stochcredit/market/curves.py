@@ -275,13 +275,18 @@ class HazardCurve(_SurvivalBase):
     def _trusted(cls, times: np.ndarray, hazards: np.ndarray) -> HazardCurve:
         """Construct from arrays already validated by the caller (the bootstrap's fast path)."""
         obj = object.__new__(cls)
-        times = np.array(times, dtype=float)
-        hazards = np.array(hazards, dtype=float)
+        times = times.copy()
         times.setflags(write=False)
-        hazards.setflags(write=False)
+        hazards.setflags(write=False)  # the caller hands over ownership
         object.__setattr__(obj, "times", times)
         object.__setattr__(obj, "hazards", hazards)
-        object.__setattr__(obj, "_haz", PiecewiseFlatRate(times, hazards))
+        rate = object.__new__(PiecewiseFlatRate)
+        starts = np.concatenate(([0.0], times[:-1]))
+        cum = np.concatenate(([0.0], np.cumsum(hazards[:-1] * np.diff(starts))))
+        for name, value in (("knots", times), ("rates", hazards), ("starts", starts),
+                            ("cum", cum)):
+            object.__setattr__(rate, name, value)
+        object.__setattr__(obj, "_haz", rate)
         return obj
 
     def to_frame(self):

@@ -64,8 +64,18 @@ def _validate(maturities: ArrayLike, par_spreads: ArrayLike, recovery: ArrayLike
             if not np.isfinite(s) or s < 0:
                 raise InvalidParameterError(f"par_spreads[{i}] (tenor {_tenor(t)})", float(s),
                                             "finite and >= 0")
-    rec = in_range("recovery", recovery, 0.0, 1.0, hi_open=True)
-    rec = np.broadcast_to(as_array("recovery", rec), mats.shape).astype(float)
+    rec = np.asarray(recovery, dtype=float) if not isinstance(recovery, float) else None
+    if rec is None or rec.ndim == 0:
+        r = float(recovery) if rec is None else float(rec)
+        if not 0.0 <= r < 1.0:  # also catches NaN
+            in_range("recovery", r, 0.0, 1.0, hi_open=True)  # raises with the message
+        return mats, spreads, np.full(mats.size, r)
+    rec = in_range("recovery", rec, 0.0, 1.0, hi_open=True)
+    try:
+        rec = np.broadcast_to(as_array("recovery", rec), mats.shape).astype(float)
+    except ValueError as exc:
+        raise InvalidParameterError("recovery", recovery, f"a scalar or {mats.size} values"
+                                    ) from exc
     return mats, spreads, rec
 
 
@@ -136,13 +146,16 @@ def _bootstrap_compiled(mats: np.ndarray, spreads: np.ndarray, rec: np.ndarray, 
                         fwd: PiecewiseFlatRate) -> np.ndarray:
     from .leg_kernels import bootstrap_hazards
 
-    grid = np.union1d(fwd.breakpoints, mats[:-1])
-    seg = np.concatenate(([0.0], grid))
-    mid = seg + 0.5 * np.diff(np.append(seg, seg[-1] + 2.0))
-    fwd_seg = np.ascontiguousarray(fwd.rate(mid), dtype=float)
-    pillar_of = np.minimum(np.searchsorted(mats, mid, side="left"), mats.size - 1)
-    hazards, status, bad = bootstrap_hazards(mats, spreads, np.ascontiguousarray(rec),
-                                             float(frequency), seg, fwd_seg,
+    seg = np.concatenate(([0.0], mats[:-1]))
+    if fwd.breakpoints.size == 0:  # flat rate: the merged grid is the pillars
+        fwd_seg = np.full(mats.size, float(fwd.rates[0]))
+        pillar_of = np.arange(mats.size)
+    else:
+        seg = np.union1d(seg, fwd.breakpoints)
+        mid = seg + 0.5 * np.diff(np.append(seg, seg[-1] + 2.0))
+        fwd_seg = np.ascontiguousarray(fwd.rate(mid), dtype=float)
+        pillar_of = np.minimum(np.searchsorted(mats, mid, side="left"), mats.size - 1)
+    hazards, status, bad = bootstrap_hazards(mats, spreads, rec, float(frequency), seg, fwd_seg,
                                              pillar_of.astype(np.int64), _MAX_EXPAND, _MAX_ITER)
     if status != 0:
         _raise(int(status), int(bad), mats, spreads)

@@ -114,6 +114,17 @@ def _cumulate(seg: np.ndarray, lam: np.ndarray, cum: np.ndarray) -> None:
 
 
 @njit(cache=True)
+def _set_hazard(h: float, i: int, pillar_of: np.ndarray, fwd: np.ndarray, hazards: np.ndarray,
+                seg: np.ndarray, lam: np.ndarray, haz: np.ndarray, cum: np.ndarray) -> None:
+    """Merged-grid arrays for hazards fixed before pillar ``i`` and ``h`` from pillar i on."""
+    for j in range(seg.size):
+        hj = hazards[pillar_of[j]] if pillar_of[j] < i else h
+        haz[j] = hj
+        lam[j] = fwd[j] + hj
+    _cumulate(seg, lam, cum)
+
+
+@njit(cache=True)
 def _residual(h: float, i: int, pillar_of: np.ndarray, fwd: np.ndarray, hazards: np.ndarray,
               seg: np.ndarray, lam: np.ndarray, haz: np.ndarray, cum: np.ndarray,
               maturity: float, spread: float, recovery: float, freq: float, k_first: int,
@@ -123,11 +134,7 @@ def _residual(h: float, i: int, pillar_of: np.ndarray, fwd: np.ndarray, hazards:
     Periods ``k > k_first`` end before the previous pillar; their contribution ``fixed`` does
     not depend on ``h`` and is passed in.
     """
-    for j in range(seg.size):
-        hj = hazards[pillar_of[j]] if pillar_of[j] < i else h
-        haz[j] = hj
-        lam[j] = fwd[j] + hj
-    _cumulate(seg, lam, cum)
+    _set_hazard(h, i, pillar_of, fwd, hazards, seg, lam, haz, cum)
     prot, prem, aod = _one_cds(maturity, 0.0, freq, seg, lam, haz, cum, k_first, 0)
     return fixed + (1.0 - recovery) * prot - spread * (prem + aod)
 
@@ -164,8 +171,8 @@ def bootstrap_hazards(maturities: np.ndarray, spreads: np.ndarray, recovery: np.
             m = int(math.ceil((T - maturities[i - 1]) * freq - 1e-9))  # periods ending after it
             if m < n:
                 kf = m - 1
-                _residual(0.0, i, pillar_of, fwd, hazards, seg, lam, haz, cum, T, s, R, freq,
-                          n - 1, 0.0)  # sets lam/haz/cum; h is irrelevant before T_{i-1}
+                # h is irrelevant before T_{i-1}
+                _set_hazard(0.0, i, pillar_of, fwd, hazards, seg, lam, haz, cum)
                 p0, q0, a0 = _one_cds(T, 0.0, freq, seg, lam, haz, cum, n - 1, m)
                 fixed = (1.0 - R) * p0 - s * (q0 + a0)
         # secant from the credit-triangle guess for the forward hazard; the residual is smooth,
