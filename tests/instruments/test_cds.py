@@ -175,3 +175,46 @@ def test_pv_at_par_spread_is_zero(hazards, rates, T, R, start):
     pv = sc.CDS(T, coupon=par, recovery=R, start=start).pv(zc, hz)
     assert abs(pv) <= 1e-14 * max(1.0, cds.protection_leg(zc, hz))
     assert par >= 0
+
+
+class _FirstPassage:
+    """Black-Cox first passage of ln V (drift mu, vol s) down to a barrier b below: smooth, steep.
+
+    Q(t) = N((b + mu t)/(s sqrt t)) - exp(-2 mu b / s^2) N((-b + mu t)/(s sqrt t)), b = ln(V/B);
+    its density (inverse Gaussian) is used only by the reference, never by the CDS code.
+    """
+
+    def __init__(self, b=0.35, mu=-0.02, s=0.25):
+        self.b, self.mu, self.s = b, mu, s
+
+    def survival(self, t):
+        from scipy.stats import norm
+
+        t = np.asarray(t, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            st_ = self.s * np.sqrt(t)
+            q = norm.cdf((self.b + self.mu * t) / st_) - np.exp(
+                -2 * self.mu * self.b / self.s**2) * norm.cdf((-self.b + self.mu * t) / st_)
+        return np.where(t > 0, q, 1.0)
+
+    def density(self, t):
+        return self.b / (self.s * np.sqrt(2 * np.pi * t**3)) * np.exp(
+            -(self.b + self.mu * t) ** 2 / (2 * self.s**2 * t))
+
+
+def test_quadrature_legs_on_a_smooth_structural_curve_vs_density_integrals():
+    from scipy.integrate import quad
+
+    model, r, R, T = _FirstPassage(), 0.03, 0.4, 5.0
+    disc = sc.FlatCurve(r)
+    cds = sc.CDS(T, recovery=R)
+    prot_ref = (1 - R) * quad(lambda u: np.exp(-r * u) * model.density(u), 0, T,
+                              epsabs=0, epsrel=1e-13, limit=200)[0]
+    ends = np.arange(1, 21) / 4
+    aod_ref = sum(quad(lambda u, a=b - 0.25: (u - a) * np.exp(-r * u) * model.density(u),
+                       b - 0.25, b, epsabs=0, epsrel=1e-13)[0] for b in ends)
+    ann_ref = np.sum(0.25 * np.exp(-r * ends) * model.survival(ends)) + aod_ref
+    assert cds.protection_leg(disc, model) == pytest.approx(prot_ref, rel=1e-10)
+    assert cds.risky_annuity(disc, model) == pytest.approx(ann_ref, rel=1e-10)
+    li = cds.leg_integrals(disc, model)
+    assert li.error[0] < 1e-10 * prot_ref  # the quadrature reports its own error estimate

@@ -50,6 +50,8 @@ from .curves import PiecewiseFlatRate
 __all__ = ["LegIntegrals", "PremiumSchedule", "premium_schedule", "cds_leg_integrals",
            "phi1", "phi2"]
 
+_EPS = np.finfo(float).eps
+_MAX_PIECES = 2_000_000  # bound on the adaptive quadrature's work (never a hang)
 _STUB_TOL = 1e-7  # a first period shorter than this many periods is merged into the next one
 
 
@@ -263,10 +265,14 @@ def _quadrature(sched: PremiumSchedule, start: np.ndarray, discount: Any, credit
         e_p = np.abs(i16_p - i8_p)
         e_a = np.abs(i16_a - i8_a)
         # tolerance per piece: relative to the period's own size (hence the owner's total)
-        scale = np.abs(p_b * (q_a - q_b))[parent] + 1e-300  # size of the period's protection
-        ok = (e_p <= rtol * scale) & (e_a <= rtol * scale * (b - a)[parent])
+        scale = np.abs(p_b * (q_a - q_b))[parent]  # size of the period's protection
+        # rounding floor: X = Q(a) - Q(u) carries an absolute error ~ eps, so no rule can do
+        # better than ~eps x width x max|integrand weight| on a piece
+        floor = 64 * _EPS * width[:, 0] * np.max(p * (1.0 + np.abs(f)), axis=1)
+        ok = (e_p <= rtol * scale + floor) & (e_a <= (rtol * scale + floor) * (b - a)[parent]
+                                               + floor)
         ok |= (hi - lo) < 1e-9
-        if rnd == max_rounds:
+        if rnd == max_rounds or lo.size > _MAX_PIECES:
             ok[:] = True
         owner = sched.owner[parent[ok]]
         prot += _sum(owner, i16_p[ok], n)
@@ -290,7 +296,7 @@ def _check_survival(q: np.ndarray, t: np.ndarray) -> None:
 
 def cds_leg_integrals(maturity: np.ndarray, start: np.ndarray, frequency: int, discount: Any,
                       credit: Any, method: str = "auto", rtol: float = 1e-12,
-                      max_rounds: int = 30) -> LegIntegrals:
+                      max_rounds: int = 20) -> LegIntegrals:
     """Leg integrals of CDS with the given (flattened) maturities and starts.
 
     Parameters
