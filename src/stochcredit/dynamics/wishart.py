@@ -48,7 +48,8 @@ def _scale(*mats: np.ndarray) -> float:
 def wishart_integrated_laplace(gamma_diag_index: int, s: ArrayLike, t: ArrayLike,
                                sigma0: np.ndarray, m: np.ndarray, qtq: np.ndarray,
                                drift: np.ndarray, beta: float | None = None,
-                               growth_per_step: float = 1.0) -> np.ndarray:
+                               growth_per_step: float = 1.0, max_steps: int = 2048
+                               ) -> np.ndarray:
     """E[exp(-s int_0^t Sigma_ii du)] for a Wishart covariance (WI-2..WI-4), vectorised.
 
     With ``Gamma = s e_i e_i'`` and ``H = [[-M, 2Q'Q], [Gamma, M']]`` the Riccati solution is
@@ -58,7 +59,9 @@ def wishart_integrated_laplace(gamma_diag_index: int, s: ArrayLike, t: ArrayLike
 
         A <- (E21 + E22 A)(E11 + E12 A)^{-1},     ln det X += ln det(E11 + E12 A)
 
-    (exact; ``m_j`` is chosen so that each step grows by at most ``e^{growth_per_step}``). For a
+    (exact; ``m_j`` is chosen so that each step grows by at most ``e^{growth_per_step}``, or by up
+    to ``e^30`` when that would need more than ``max_steps`` steps; once A reaches the map's fixed
+    point the remaining steps are added in closed form). For a
     general ``Omega Omega'`` the scalar term ``c = int_0^t Tr(Omega Omega' A)`` is integrated by
     composite Gauss-Legendre (12 nodes per step), A at the nodes from the same Moebius map.
     ``s`` may be complex with ``Re(s) >= 0``. No validation here (see :class:`WishartMarginal`).
@@ -77,14 +80,22 @@ def wishart_integrated_laplace(gamma_diag_index: int, s: ArrayLike, t: ArrayLike
     t_f = t_b.ravel()
     n = sigma0.shape[0]
     big = s_f.size
+    # balanced H: D^{-1} H D with D = diag(I, b I) so that |2 Q'Q| b ~ |s| / b; the Moebius map is
+    # invariant if A is carried in the scaled form A / b (undone at the end)
+    qnorm = float(np.abs(2.0 * qtq).max())
+    bal = np.sqrt(np.maximum(np.abs(s_f), 1e-300) / qnorm) if qnorm > 0 else np.ones(big)
+    bal = np.clip(bal, 1e-8, 1e8)
     h_mat = np.zeros((big, 2 * n, 2 * n), dtype=dtype)
     h_mat[:, :n, :n] = -m
-    h_mat[:, :n, n:] = 2.0 * qtq
-    h_mat[:, n + gamma_diag_index, gamma_diag_index] = s_f
+    h_mat[:, :n, n:] = 2.0 * qtq * bal[:, None, None]
+    h_mat[:, n + gamma_diag_index, gamma_diag_index] = s_f / bal
     h_mat[:, n:, n:] = m.T
     # steps so that the growth of exp(hH) stays bounded: spectral abscissa of H times h <= growth
     rate = np.abs(np.linalg.eigvals(h_mat)).max(axis=-1)
-    steps = np.maximum(1, np.ceil(t_f * rate / growth_per_step)).astype(np.int64)
+    growth = t_f * rate
+    steps = np.maximum(np.minimum(np.ceil(growth / growth_per_step), max_steps),
+                       np.ceil(growth / 30.0))
+    steps = np.maximum(1, steps).astype(np.int64)
     if beta is not None:
         a_t, logdet = _propagate(h_mat, t_f / steps, steps, n, dtype)
         c_t = 0.5 * beta * (logdet + t_f * np.trace(m))
@@ -95,33 +106,76 @@ def wishart_integrated_laplace(gamma_diag_index: int, s: ArrayLike, t: ArrayLike
         for nd, wt in zip(nodes, weights):
             frac = 0.5 * (nd + 1.0)
             # A at u = (k + frac) h for k = 0..steps-1: propagate k full steps, then one of frac*h
-            c_t += wt * 0.5 * _panel_sum(h_mat, t_f / steps, steps, frac, drift, n, dtype)
+            c_t += wt * 0.5 * bal * _panel_sum(h_mat, t_f / steps, steps, frac, drift, n, dtype)
         a_t, _ = _propagate(h_mat, t_f / steps, steps, n, dtype)
-    expo = -np.einsum("kij,ji->k", a_t, sigma0) - c_t
+    expo = -bal * np.einsum("kij,ji->k", a_t, sigma0) - c_t
+    expo = np.where(s_f == 0, 0.0, expo)  # exactly 1 at s = 0 (no round-off above 1)
     out = np.exp(expo).reshape(shape)
-    return out if cplx else out.real
+    return out if cplx else np.minimum(out.real, 1.0)  # <= 1 for s >= 0 (round-off)
+
+
+_PADE13 = np.array([64764752532480000., 32382376266240000., 7771770303897600.,
+                    1187353796428800., 129060195264000., 10559470521600., 670442572800.,
+                    33522128640., 1323241920., 40840800., 960960., 16380., 182., 1.])
+
+
+def expm_batch(a: np.ndarray) -> np.ndarray:
+    """``exp`` of a batch of small square matrices ``(..., k, k)``: Higham's (2005) scaling and
+    squaring with the degree-13 Pade approximant, vectorised over the batch (per-matrix scaling).
+    ``scipy.linalg.expm`` gives the same values but loops over the batch."""
+    shape = a.shape
+    a = a.reshape((-1,) + shape[-2:])
+    k = shape[-1]
+    norm = np.abs(a).sum(axis=-2).max(axis=-1)
+    sq = np.maximum(0, np.ceil(np.log2(np.maximum(norm, 1e-300) / 5.371920351148152))).astype(int)
+    a = a / (2.0 ** sq)[:, None, None]
+    b = _PADE13
+    ident = np.broadcast_to(np.eye(k), a.shape)
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2
+             + b[1] * ident)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 \
+        + b[0] * ident
+    r = np.linalg.solve(v - u, v + u)
+    for j in range(int(sq.max()) if sq.size else 0):
+        sel = sq > j
+        r[sel] = r[sel] @ r[sel]
+    return r.reshape(shape)
 
 
 def _blocks(e: np.ndarray, n: int):
     return e[:, :n, :n], e[:, :n, n:], e[:, n:, :n], e[:, n:, n:]
 
 
+def _converged(a_new: np.ndarray, a_old: np.ndarray) -> np.ndarray:
+    scale = np.abs(a_new).max(axis=(1, 2))
+    return np.abs(a_new - a_old).max(axis=(1, 2)) <= 1e-14 * scale
+
+
 def _propagate(h_mat: np.ndarray, h: np.ndarray, steps: np.ndarray, n: int, dtype) -> tuple:
-    """(A(t), ln det X(t)) after ``steps`` Moebius steps of length ``h`` (per element)."""
+    """(A(t), ln det X(t)) after ``steps`` Moebius steps of length ``h`` (per element).
+
+    Once ``A`` has reached the fixed point of the map (to 1e-14 relative) every further step adds
+    the same ``ln det(E11 + E12 A)``, so the remaining steps are added in one go.
+    """
     big = h_mat.shape[0]
-    e11, e12, e21, e22 = _blocks(expm(h_mat * h[:, None, None]), n)
+    e11, e12, e21, e22 = _blocks(expm_batch(h_mat * h[:, None, None]), n)
     a = np.zeros((big, n, n), dtype=dtype)
     logdet = np.zeros(big, dtype=dtype)
-    for k in range(int(steps.max())):
-        act = steps > k
-        if not act.all():
-            idx = np.nonzero(act)[0]
-            a_new, ld = _moebius(e11[idx], e12[idx], e21[idx], e22[idx], a[idx])
-            a[idx] = a_new
-            logdet[idx] += ld
-        else:
-            a, ld = _moebius(e11, e12, e21, e22, a)
-            logdet += ld
+    remaining = steps.copy()
+    active = np.arange(big)
+    while active.size:
+        a_new, ld = _moebius(e11[active], e12[active], e21[active], e22[active], a[active])
+        logdet[active] += ld
+        remaining[active] -= 1
+        conv = _converged(a_new, a[active])
+        a[active] = a_new
+        done = active[conv]
+        logdet[done] += ld[conv] * remaining[done]
+        remaining[done] = 0
+        active = active[remaining[active] > 0]
     return a, logdet
 
 
@@ -136,18 +190,27 @@ def _moebius(e11, e12, e21, e22, a):
 
 
 def _panel_sum(h_mat, h, steps, frac, drift, n, dtype) -> np.ndarray:
-    """sum_k h Tr(drift A((k + frac) h)) over k = 0..steps-1, per element."""
+    """sum_k h Tr(drift A((k + frac) h)) over k = 0..steps-1, per element (fixed-point shortcut
+    as in :func:`_propagate`)."""
     big = h_mat.shape[0]
-    e11, e12, e21, e22 = _blocks(expm(h_mat * h[:, None, None]), n)
-    f11, f12, f21, f22 = _blocks(expm(h_mat * (frac * h)[:, None, None]), n)
+    e11, e12, e21, e22 = _blocks(expm_batch(h_mat * h[:, None, None]), n)
+    f11, f12, f21, f22 = _blocks(expm_batch(h_mat * (frac * h)[:, None, None]), n)
     a = np.zeros((big, n, n), dtype=dtype)
     total = np.zeros(big, dtype=dtype)
-    for k in range(int(steps.max())):
-        act = steps > k
-        a_mid, _ = _moebius(f11, f12, f21, f22, a)
-        total += np.where(act, h * np.einsum("ij,kji->k", drift, a_mid), 0.0)
-        a_next, _ = _moebius(e11, e12, e21, e22, a)
-        a = np.where(act[:, None, None], a_next, a)
+    remaining = steps.copy()
+    active = np.arange(big)
+    while active.size:
+        a_mid, _ = _moebius(f11[active], f12[active], f21[active], f22[active], a[active])
+        term = h[active] * np.einsum("ij,kji->k", drift, a_mid)
+        total[active] += term
+        remaining[active] -= 1
+        a_next, _ = _moebius(e11[active], e12[active], e21[active], e22[active], a[active])
+        conv = _converged(a_next, a[active])
+        a[active] = a_next
+        done = active[conv]
+        total[done] += term[conv] * remaining[done]
+        remaining[done] = 0
+        active = active[remaining[active] > 0]
     return total
 
 
@@ -209,8 +272,9 @@ class WishartCovariance:
                                         "needed for mean reversion")
         qtq = q.T @ q
         if (self.beta is None) == (self.omega is None):
-            raise InvalidParameterError("beta/omega", (self.beta, self.omega),
-                                        "exactly one of beta and omega given")
+            raise InvalidParameterError(
+                "beta/omega: give exactly one of beta (degrees of freedom) and omega (drift matrix); "
+                f"got beta={self.beta!r} and omega={'None' if self.omega is None else 'a matrix'}")
         if self.beta is not None:
             beta = v.in_range("beta", self.beta, lo=max(n - 1.0, 0.0))
             object.__setattr__(self, "beta", beta)

@@ -23,7 +23,7 @@ from ...core.errors import InvalidParameterError
 from .barrier import bridge_survival
 from .cir import cir_step_exact
 from .multifirm_result import MultiFirmSimulationResult
-from .wishart import WishartEulerStepper, WishartExactStepper
+from .wishart import WishartAhdidaAlfonsiStepper, WishartEulerStepper, WishartExactStepper
 
 try:  # numba is a dependency, but keep the engine usable without a compiler
     from numba import njit
@@ -63,18 +63,29 @@ def covariance_stepper(covariance, h: float, n_paths: int, rng: np.random.Genera
                        scheme: str = "auto"):
     """A stepper with ``.sigma`` (current covariance, ``(n_paths, n, n)``) and ``.step()``.
 
-    ``scheme`` for a Wishart covariance: ``"exact"`` (integer ``beta >= n``), ``"euler"``, or
-    ``"auto"`` (exact when possible).
+    ``scheme`` for a Wishart covariance: ``"exact"`` (OU construction, integer ``beta >= n``),
+    ``"ahdida_alfonsi"`` (exact, real ``beta``, invertible ``Q'Q``), ``"euler"``, or ``"auto"``
+    (the first of these that applies).
     """
     from ...dynamics.constant_covariance import ConstantCovariance
     from ...dynamics.principal_component import PrincipalComponentCovariance
     from ...dynamics.wishart import WishartCovariance
 
-    scheme = v.choice("scheme", scheme, ("auto", "exact", "euler"))
+    scheme = v.choice("scheme", scheme, ("auto", "exact", "ahdida_alfonsi", "euler"))
     if isinstance(covariance, WishartCovariance):
-        if scheme == "euler" or (scheme == "auto" and covariance.integer_beta is None):
-            return WishartEulerStepper(covariance, h, n_paths, rng)
-        return WishartExactStepper(covariance, h, n_paths, rng)
+        if scheme == "auto":
+            if covariance.integer_beta is not None:
+                scheme = "exact"
+            elif (covariance.beta is not None
+                  and np.linalg.matrix_rank(covariance.qtq) == covariance.n):
+                scheme = "ahdida_alfonsi"
+            else:
+                scheme = "euler"
+        if scheme == "exact":
+            return WishartExactStepper(covariance, h, n_paths, rng)
+        if scheme == "ahdida_alfonsi":
+            return WishartAhdidaAlfonsiStepper(covariance, h, n_paths, rng)
+        return WishartEulerStepper(covariance, h, n_paths, rng)
     if isinstance(covariance, PrincipalComponentCovariance):
         return _PrincipalComponentStepper(covariance, h, n_paths, rng)
     if isinstance(covariance, ConstantCovariance):
@@ -172,7 +183,7 @@ def simulate_joint_default(x0, covariance, horizon: float, n_paths: int,
         Grid density (h = 1/48 by default).
     seed : int
         Seed of ``numpy.random.default_rng``.
-    scheme : {"auto", "exact", "euler"}
+    scheme : {"auto", "exact", "ahdida_alfonsi", "euler"}
         Wishart scheme (see :mod:`stochcredit.engines.montecarlo.wishart`).
     record_per_year : int
         Per-path weights are kept about this many times a year (plus at the horizon) for standard

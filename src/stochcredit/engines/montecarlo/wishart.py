@@ -3,7 +3,16 @@
 * Integer ``beta = K >= n``: exact. ``Sigma = X X'`` with ``X`` an n x K matrix, ``X_0 = [chol(Sigma0), 0]``
   and ``X_{t+h} = e^{hM} X_t + chol(V_h) N``, ``V_h = int_0^h e^{sM} Q'Q e^{sM'} ds`` (Van Loan 1978).
   The K columns are independent OU processes ``dX_k = M X_k dt + Q' dB_k`` (Bru 1991; seed §2).
-* Real ``beta`` (or a general ``Omega``): full-truncation Euler on Sigma with eigenvalue clipping,
+* Real ``beta >= n - 1`` with ``Q'Q`` invertible: exact, by Ahdida & Alfonsi (2013). The transition is
+  the noncentral Wishart ``W_n(beta, V_h, e^{hM} Sigma e^{hM'})``, i.e. ``theta Y theta'`` with
+  ``theta theta' = V_h / h`` and ``Y`` the time-h value of WIS(y, beta, 0, I_n) from
+  ``y = theta^{-1} e^{hM} Sigma e^{hM'} theta^{-T}``. The generator of WIS(beta, 0, I_n) is the sum of
+  the commuting elementary generators of WIS(beta, 0, e_ii); each is sampled exactly: with
+  ``x_r`` the matrix without row/column i and ``u = x_{r,i}``, the Schur complement
+  ``S = x_ii - u' x_r^{-1} u`` is a squared Bessel process of dimension ``beta - (n-1)``
+  (``S_h = h chi'^2_{beta-n+1}(S/h)``), independent of ``u_h = u + sqrt(h) chol(x_r) N``, and
+  ``x_r`` does not move. (Derivation by Ito: ``dS = (beta-n+1) dt + 2 sqrt(S) dW``, ``d<S, u> = 0``.)
+* Otherwise (general ``Omega``, or singular ``Q'Q``): full-truncation Euler on Sigma with eigenvalue clipping,
   ``Sigma+ = U max(D, 0) U'``,
   ``Sigma_{t+h} = Sigma + (Omega Omega' + M Sigma+ + Sigma+ M') h + sqrt(Sigma+) dW Q + Q' dW' sqrt(Sigma+)``,
   then projected back onto the PSD cone. Weak order 1 in h: the bias of E[Sigma_ii] and of the
@@ -18,7 +27,8 @@ from scipy.linalg import expm
 
 from ...core.errors import InvalidParameterError
 
-__all__ = ["WishartExactStepper", "WishartEulerStepper", "van_loan_covariance", "psd_factor"]
+__all__ = ["WishartExactStepper", "WishartAhdidaAlfonsiStepper", "WishartEulerStepper",
+           "van_loan_covariance", "psd_factor"]
 
 
 def van_loan_covariance(m: np.ndarray, c: np.ndarray, h: float) -> np.ndarray:
@@ -88,4 +98,58 @@ class WishartEulerStepper:
             + noise + noise.transpose(0, 2, 1)
         w2, u2 = np.linalg.eigh(0.5 * (new + new.transpose(0, 2, 1)))
         self.sigma = (u2 * np.maximum(w2, 0.0)[..., None, :]) @ u2.transpose(0, 2, 1)
+        return self.sigma
+
+
+def _squared_bessel(s0: np.ndarray, delta: float, h: float, rng: np.random.Generator) -> np.ndarray:
+    """Exact BESQ(delta) transition ``S_h = h chi'^2_delta(S_0/h)`` (Poisson mixture, delta >= 0)."""
+    n = rng.poisson(np.maximum(s0, 0.0) / (2.0 * h))
+    return 2.0 * h * rng.gamma(delta / 2.0 + n)
+
+
+def elementary_wishart_flow(x: np.ndarray, i: int, beta: float, h: float,
+                            rng: np.random.Generator) -> np.ndarray:
+    """Exact time-h flow of WIS(x, beta, 0, e_ii) for a batch ``x`` of shape (P, n, n)."""
+    n = x.shape[-1]
+    out = x.copy()
+    if n == 1:
+        out[:, 0, 0] = _squared_bessel(x[:, 0, 0], beta, h, rng)
+        return out
+    rest = [k for k in range(n) if k != i]
+    x_r = x[:, rest][:, :, rest]
+    u = x[:, rest, i]
+    sol = np.linalg.solve(x_r, u[..., None])[..., 0]
+    schur = x[:, i, i] - np.einsum("pk,pk->p", u, sol)
+    s_new = _squared_bessel(schur, beta - (n - 1), h, rng)
+    chol = np.linalg.cholesky(x_r)
+    u_new = u + np.sqrt(h) * np.einsum("pkl,pl->pk", chol, rng.standard_normal(u.shape))
+    quad = np.einsum("pk,pk->p", u_new, np.linalg.solve(x_r, u_new[..., None])[..., 0])
+    out[:, rest, i] = u_new
+    out[:, i, rest] = u_new
+    out[:, i, i] = s_new + quad
+    return out
+
+
+class WishartAhdidaAlfonsiStepper:
+    """Exact Wishart transitions for real ``beta >= n - 1`` and invertible ``Q'Q`` (Ahdida-Alfonsi)."""
+
+    def __init__(self, covariance, h: float, n_paths: int, rng: np.random.Generator) -> None:
+        if covariance.beta is None or np.linalg.matrix_rank(covariance.qtq) < covariance.n:
+            raise InvalidParameterError(
+                "q", covariance.q, "invertible (with beta given)",
+                "the exact real-beta scheme needs Omega Omega' = beta Q'Q and Q'Q invertible")
+        self.h, self.rng, self.beta, self.n = h, rng, float(covariance.beta), covariance.n
+        self.decay = expm(h * covariance.m)
+        self.theta = np.linalg.cholesky(van_loan_covariance(covariance.m, covariance.qtq, h) / h)
+        self.theta_inv = np.linalg.inv(self.theta)
+        self.sigma = np.broadcast_to(covariance.sigma0, (n_paths,) + covariance.sigma0.shape).copy()
+
+    def step(self) -> np.ndarray:
+        """Advance one step; returns the new Sigma, shape ``(n_paths, n, n)``."""
+        t = self.theta_inv @ self.decay
+        y = t @ self.sigma @ t.T
+        y = 0.5 * (y + y.transpose(0, 2, 1))
+        for i in range(self.n):
+            y = elementary_wishart_flow(y, i, self.beta, self.h, self.rng)
+        self.sigma = self.theta @ y @ self.theta.T
         return self.sigma
