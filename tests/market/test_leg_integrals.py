@@ -95,3 +95,17 @@ def test_bad_survival_values_are_reported():
 
     with pytest.raises(sc.InvalidParameterError, match="survival"):
         sc.CDS(5.0).par_spread(sc.FlatCurve(0.01), Broken())
+
+
+def test_quadrature_chunks_give_identical_results(monkeypatch):
+    class Smooth:
+        def survival(self, t):
+            return np.exp(-0.02 * np.asarray(t, dtype=float) ** 1.2)
+
+    mats = np.linspace(0.3, 7.0, 23)
+    starts = np.zeros(mats.size)
+    whole = L.cds_leg_integrals(mats, starts, 4, sc.FlatCurve(0.02), Smooth())
+    monkeypatch.setattr(L, "_CHUNK_PERIODS", 9)
+    chunked = L.cds_leg_integrals(mats, starts, 4, sc.FlatCurve(0.02), Smooth())
+    np.testing.assert_allclose(chunked.protection, whole.protection, rtol=1e-14)
+    np.testing.assert_allclose(chunked.risky_annuity, whole.risky_annuity, rtol=1e-14)

@@ -52,6 +52,7 @@ __all__ = ["LegIntegrals", "PremiumSchedule", "premium_schedule", "cds_leg_integ
 
 _EPS = np.finfo(float).eps
 _MAX_PIECES = 2_000_000  # bound on the adaptive quadrature's work (never a hang)
+_CHUNK_PERIODS = 20_000  # quadrature batches: ~500k nodes, a few MB per array
 _STUB_TOL = 1e-7  # a first period shorter than this many periods is merged into the next one
 
 
@@ -329,5 +330,15 @@ def cds_leg_integrals(maturity: np.ndarray, start: np.ndarray, frequency: int, d
         if np.sum(maturity - start) * frequency >= _NUMBA_MIN_PERIODS:
             return _exact_compiled(maturity, start, frequency, fwd, haz)
         return _exact(premium_schedule(maturity, start, frequency), start, fwd, haz)
-    sched = premium_schedule(maturity, start, frequency)
-    return _quadrature(sched, start, discount, credit, rtol, max_rounds)
+    # quadrature in chunks of about _CHUNK_PERIODS periods (bounded memory for big batches)
+    periods = np.maximum(np.ceil((maturity - start) * frequency - _STUB_TOL), 1)
+    cuts = np.searchsorted(np.cumsum(periods), np.arange(1, int(periods.sum() // _CHUNK_PERIODS)
+                                                         + 1) * _CHUNK_PERIODS)
+    parts = [_quadrature(premium_schedule(maturity[i:j], start[i:j], frequency), start[i:j],
+                         discount, credit, rtol, max_rounds)
+             for i, j in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [maturity.size])),
+                             strict=True) if j > i]
+    if len(parts) == 1:
+        return parts[0]
+    return LegIntegrals(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                          ("protection", "premium", "accrual_on_default", "error")))
