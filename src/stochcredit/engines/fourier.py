@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
+from scipy.special import ndtr, roots_legendre
 
 from ..core import validation as v
 
@@ -52,12 +52,19 @@ __all__ = ["option_price", "exercise_probability", "METHODS"]
 METHODS = ("lewis", "gil_pelaez")
 _TOL = 1e-16
 _N_SCAN = 64
-_MAX_NODES = 4096
 
 
-@lru_cache(maxsize=16)
+_SIZES = np.array([24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096])
+
+
+def _bucket(n: float) -> int:
+    """Smallest tabulated node count >= n (keeps the cache of node sets small)."""
+    return int(_SIZES[min(np.searchsorted(_SIZES, n), len(_SIZES) - 1)])
+
+
+@lru_cache(maxsize=32)
 def _legendre01(n: int) -> tuple[np.ndarray, np.ndarray]:
-    y, w = np.polynomial.legendre.leggauss(n)
+    y, w = roots_legendre(n)
     return (y + 1.0) / 2.0, w / 2.0
 
 
@@ -118,8 +125,9 @@ def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: co
     ax = np.abs(x)
     osc_a = float(np.max(np.broadcast_to(ax * u1, shape), initial=0.0))
     osc_b = float(np.max(np.broadcast_to((ax + slope) * (upper - u1), shape), initial=0.0))
-    n_a = int(min(max(n_nodes, np.ceil(1.2 * osc_a) + 24), _MAX_NODES))
-    n_b = int(min(max(n_nodes // 3, np.ceil(0.8 * osc_b) + 24), _MAX_NODES))
+    n_a = n_nodes if 1.2 * osc_a + 24 <= n_nodes else _bucket(1.2 * osc_a + 24)
+    n_b = max(n_nodes // 3, 8)
+    n_b = n_b if 0.8 * osc_b + 24 <= n_b else _bucket(0.8 * osc_b + 24)
     ya, wa = _legendre01(n_a)
     yb, wb = _legendre01(n_b)
     span = (upper - u1)[..., None]
