@@ -95,3 +95,13 @@ def test_help_mentions_units(capsys):
     assert "bp" in out and "decimal" in out
     assert main(["bootstrap", "--help"]) == 0
     assert "spread_bp" in capsys.readouterr().out
+
+
+def test_cds_command_with_quotes_file(tmp_path, capsys):
+    q = tmp_path / "q.csv"
+    q.write_text("tenor,spread_bp\n1Y,60\n3Y,85\n5Y,110\n")
+    assert main(["cds", "--quotes", str(q), "--maturity", "3", "--rate", "0.02",
+                 "--format", "csv"]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    assert df["par_spread_bp"].iloc[0] == pytest.approx(85, rel=1e-12)
+    assert main(["cds", "--quotes", str(q), "--hazard", "0.01"]) == 2

@@ -8,10 +8,11 @@ import typer
 
 HELP = """Price credit default swaps: par spread (bp), protection leg, risky annuity, pv.
 
-Credit curve: a flat hazard rate (--hazard, decimal per year) or a spread curve
-(--spreads '1:60,3:85,5:110', tenor in years : par spread in bp) that is bootstrapped
-first. Discounting: a flat continuously compounded rate (--rate) or the US Treasury zero
-curve of a date (--treasury-date). Several maturities may be given: --maturity 1,3,5,7,10.
+Credit curve: a flat hazard rate (--hazard, decimal per year), a spread curve
+(--spreads '1:60,3:85,5:110', tenor in years : par spread in bp) or a quotes CSV
+(--quotes FILE, the format of `stochcredit bootstrap`) that is bootstrapped first.
+Discounting: a flat continuously compounded rate (--rate) or the US Treasury zero curve
+of a date (--treasury-date). Several maturities may be given: --maturity 1,3,5,7,10.
 Notional 1; pv is to the protection buyer (protection leg - coupon x risky annuity).
 
 Example: stochcredit cds --maturity 5 --coupon 0.01 --hazard 0.02 --rate 0.03
@@ -68,6 +69,9 @@ def register(app: typer.Typer) -> None:
         spreads: str = typer.Option(None, "--spreads",
                                     help="Par-spread curve to bootstrap: 'TENOR:BP,...', "
                                          "e.g. '1:60,3:85,5:110'."),
+        quotes: Path = typer.Option(None, "--quotes",
+                                    help="CSV of tenor, spread to bootstrap (see `stochcredit "
+                                         "bootstrap --help` for columns and units)."),
         rate: float = typer.Option(None, "--rate", "-r",
                                    help="Flat continuously compounded rate, decimal "
                                         "(default 0)."),
@@ -90,14 +94,24 @@ def register(app: typer.Typer) -> None:
 
         if fmt.lower() not in FORMATS:
             raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
-        if (hazard is None) == (spreads is None):
-            raise InvalidParameterError("give exactly one credit curve: --hazard or --spreads")
+        if sum(x is not None for x in (hazard, spreads, quotes)) != 1:
+            raise InvalidParameterError("give exactly one credit curve: --hazard, --spreads or "
+                                        "--quotes")
         disc = discount_curve(rate, treasury_date)
         if hazard is not None:
             credit = FlatHazardCurve(hazard)
         else:
-            tenors, quotes = parse_spread_curve(spreads)
-            credit = bootstrap_hazard_curve(tenors, quotes, disc, recovery=recovery,
+            if spreads is not None:
+                tenors, quoted = parse_spread_curve(spreads)
+                rec = recovery
+            else:
+                from .bootstrap import read_spread_quotes
+
+                if not quotes.is_file():
+                    raise FileNotFoundError(2, "No such file", str(quotes))
+                tenors, quoted, rec = read_spread_quotes(quotes)
+                rec = recovery if rec is None else rec
+            credit = bootstrap_hazard_curve(tenors, quoted, disc, recovery=rec,
                                             frequency=frequency)
         contract = CDS(_floats("--maturity", maturity), coupon=coupon, recovery=recovery,
                        start=start, frequency=frequency)
