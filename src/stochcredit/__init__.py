@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "Heston": "stochcredit.dynamics.heston",
     "MultiFactorHeston": "stochcredit.dynamics.multifactor_heston",
     "CIR": "stochcredit.dynamics.cir",
+    "GammaProcess": "stochcredit.dynamics.gamma_process",
     "WishartCovariance": "stochcredit.dynamics.wishart",
     "PrincipalComponentCovariance": "stochcredit.dynamics.principal_component",
     # models
