@@ -132,3 +132,11 @@ def test_bootstrapped_curve_equals_one_built_from_its_hazards():
     t = np.linspace(0, 40, 401)
     np.testing.assert_allclose(curve.survival(t), rebuilt.survival(t), rtol=1e-15)
     np.testing.assert_array_equal(curve.hazard(t), rebuilt.hazard(t))
+
+
+@pytest.mark.parametrize("frequency", [1, 2, 4, 12])
+def test_odd_tenors_with_stub_periods(frequency):
+    tenors = np.array([0.3, 1.1, 2.7, 4.05, 6.66])
+    spreads = np.array([0.01, 0.011, 0.013, 0.0125, 0.014])
+    curve = sc.bootstrap_hazard_curve(tenors, spreads, ZC, recovery=0.3, frequency=frequency)
+    assert _reprice_error(curve, tenors, spreads, ZC, recovery=0.3, frequency=frequency) <= 1e-14
