@@ -110,10 +110,12 @@ def asset_step_reference(x, w, integrated, sig_prev, sig_next, h, z):
         x[a] = x_new
 
 
-def _asset_step_kernel(x, w, integrated, sig_prev, sig_next, h, z):
+def _asset_step_kernel(x, w, integrated, sig_prev, sig_next, h, z, sums):
     n_pairs, n = integrated.shape
     dc = np.empty((n, n))
     low = np.zeros((n, n))
+    for k in range(n + 1):
+        sums[k] = 0.0
     for p in range(n_pairs):
         for i in range(n):
             for j in range(n):
@@ -144,9 +146,21 @@ def _asset_step_kernel(x, w, integrated, sig_prev, sig_next, h, z):
                             w[a, p, i] *= 1.0 - np.exp(-2.0 * xs * xe / var)
                     else:
                         w[a, p, i] = 0.0
+        for a in range(2):
+            joint = 1.0
+            for i in range(n):
+                sums[i] += w[a, p, i]
+                joint *= w[a, p, i]
+            sums[n] += joint
 
 
-_asset_step = njit(cache=True, nogil=True)(_asset_step_kernel) if njit else asset_step_reference
+def _asset_step_numpy(x, w, integrated, sig_prev, sig_next, h, z, sums):
+    asset_step_reference(x, w, integrated, sig_prev, sig_next, h, z)
+    sums[:-1] = w.sum(axis=(0, 1))
+    sums[-1] = w.prod(axis=2).sum()
+
+
+_asset_step = njit(cache=True, nogil=True)(_asset_step_kernel) if njit else _asset_step_numpy
 
 
 @dataclass(frozen=True)
@@ -203,7 +217,8 @@ def simulate_joint_default(x0, covariance, horizon: float, n_paths: int,
     n_pairs = n_paths // 2
     rng = np.random.default_rng(seed)
     stepper = covariance_stepper(covariance, grid.h, n_pairs, rng, scheme)
-    step_fn = _asset_step if use_numba else asset_step_reference
+    step_fn = _asset_step if use_numba else _asset_step_numpy
+    sums = np.zeros(n + 1)
 
     x = np.broadcast_to(x0, (2, n_pairs, n)).copy()
     w = np.ones((2, n_pairs, n))
@@ -223,10 +238,10 @@ def simulate_joint_default(x0, covariance, horizon: float, n_paths: int,
     for k in range(1, n_steps + 1):
         sig_next = np.ascontiguousarray(stepper.step())
         z = rng.standard_normal((n_pairs, n))
-        step_fn(x, w, integrated, np.ascontiguousarray(sig_prev), sig_next, grid.h, z)
+        step_fn(x, w, integrated, np.ascontiguousarray(sig_prev), sig_next, grid.h, z, sums)
         sig_prev = sig_next
-        mean_marginal[k] = w.mean(axis=(0, 1))
-        mean_joint[k] = w.prod(axis=2).mean()
+        mean_marginal[k] = sums[:-1] / n_paths
+        mean_joint[k] = sums[-1] / n_paths
         sample[k] = sig_next[:n_sample]
         if rec_pos < grid.record.size and grid.record[rec_pos] == k:
             recorded[rec_pos] = w

@@ -53,6 +53,42 @@ def psd_factor(mat: np.ndarray) -> np.ndarray:
     return u * np.sqrt(np.maximum(w, 0.0))[..., None, :]
 
 
+def _ou_step_kernel(x, decay, chol_v, noise, sigma):
+    """x <- decay @ x + chol_v @ noise and sigma = x x' for each path (in place)."""
+    n_paths, n, k = x.shape
+    tmp = np.empty((n, k))
+    for p in range(n_paths):
+        for i in range(n):
+            for c in range(k):
+                acc = 0.0
+                for j in range(n):
+                    acc += decay[i, j] * x[p, j, c] + chol_v[i, j] * noise[p, j, c]
+                tmp[i, c] = acc
+        for i in range(n):
+            for c in range(k):
+                x[p, i, c] = tmp[i, c]
+        for i in range(n):
+            for j in range(i + 1):
+                acc = 0.0
+                for c in range(k):
+                    acc += tmp[i, c] * tmp[j, c]
+                sigma[p, i, j] = acc
+                sigma[p, j, i] = acc
+
+
+def _ou_step_numpy(x, decay, chol_v, noise, sigma):
+    x[:] = np.matmul(decay, x) + np.matmul(chol_v, noise)
+    sigma[:] = x @ x.transpose(0, 2, 1)
+
+
+try:
+    from numba import njit
+
+    _ou_step = njit(cache=True, nogil=True)(_ou_step_kernel)
+except ImportError:  # pragma: no cover
+    _ou_step = _ou_step_numpy
+
+
 class WishartExactStepper:
     """Exact Wishart transitions on a uniform grid for integer ``beta = K >= n``."""
 
@@ -73,9 +109,10 @@ class WishartExactStepper:
     def step(self) -> np.ndarray:
         """Advance one step; returns the new Sigma, shape ``(n_paths, n, n)``."""
         noise = self.rng.standard_normal(self.x.shape)
-        self.x = np.matmul(self.decay, self.x) + np.matmul(self.chol_v, noise)
-        self.sigma = self.x @ self.x.transpose(0, 2, 1)
-        return self.sigma
+        sigma = np.empty_like(self.sigma)  # fresh array: callers keep the previous one
+        _ou_step(self.x, self.decay, self.chol_v, noise, sigma)
+        self.sigma = sigma
+        return sigma
 
 
 class WishartEulerStepper:
