@@ -1,7 +1,8 @@
 """Greeks and implied volatility of CDS options.
 
-Greeks are checked against 5-point finite differences of an *independent* price: the quadrature
-of each law's density (test_cds_option_models._quad_price), never against our own closed form.
+Greeks are checked against 5-point finite differences of an *independent* price: QuantLib's
+Black/Bachelier formulas, and the quadrature of each law's density for the Gamma, IG and
+Gamma-exponential laws (test_cds_option_models._quad_price) — never our own closed form.
 Black's analytic Greeks are also checked against QuantLib's BlackCalculator.
 """
 
@@ -15,9 +16,14 @@ MODELS = ["black", "bachelier", "gamma", "inverse_gaussian", "gamma_exponential"
 
 
 def _reference_price(model, kind, f, k, t, ann, vol):
+    """QuantLib's Black / Bachelier formulas; density quadrature for the other laws."""
     s = vol * np.sqrt(t)
-    if model == "black":  # quadrature of the lognormal density with mean f
-        return ann * _quad_price("black", f, s, k, kind)
+    if model in ("black", "bachelier"):
+        import QuantLib as ql
+
+        typ = ql.Option.Call if kind == "payer" else ql.Option.Put
+        formula = ql.blackFormula if model == "black" else ql.bachelierBlackFormula
+        return ann * formula(typ, k, f, s)
     return ann * _quad_price(model, f, s, k, kind)
 
 

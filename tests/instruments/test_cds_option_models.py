@@ -20,8 +20,25 @@ from stochcredit.instruments.cds_options import (
 from stochcredit.instruments.cds_options.parameters import gamma_exponential_parameters
 
 MODELS = ["black", "bachelier", "gamma", "inverse_gaussian", "gamma_exponential"]
-DIST = {"black": black.distribution, "bachelier": bachelier.distribution,
-        "gamma": gamma.distribution, "inverse_gaussian": inverse_gaussian.distribution}
+# MODELS.md §3 laws of F_T with mean m and st.dev. s (Black: total lognormal vol s), built here
+# from scipy.stats independently of the library's parameter mapping
+DIST = {
+    "black": lambda m, w: stats.lognorm(s=w, scale=m * np.exp(-0.5 * w * w)),
+    "bachelier": lambda m, s: stats.norm(m, s),
+    "gamma": lambda m, s: stats.gamma((m / s) ** 2, scale=s * s / m),
+    "inverse_gaussian": lambda m, s: stats.invgauss((s / m) ** 2, scale=m ** 3 / s ** 2),
+}
+LIBRARY_DIST = {"black": black.distribution, "bachelier": bachelier.distribution,
+                "gamma": gamma.distribution, "inverse_gaussian": inverse_gaussian.distribution}
+
+
+@pytest.mark.parametrize("model", ["bachelier", "gamma", "inverse_gaussian"])
+def test_laws_have_the_matched_mean_and_std(model):
+    for dist in (DIST[model](0.014, 0.006), LIBRARY_DIST[model](0.014, 0.006)):
+        assert dist.mean() == pytest.approx(0.014, rel=1e-12)
+        assert dist.std() == pytest.approx(0.006, rel=1e-12)
+    lib = LIBRARY_DIST["black"](0.014, 0.5)
+    assert lib.mean() == pytest.approx(0.014, rel=1e-12)
 
 
 def _quad_price(model, m, s, k, kind):
@@ -197,8 +214,13 @@ def test_gamma_exponential_density_and_moments():
     m, s = 0.014, 0.03
     x = np.array([1e-4, 0.005, 0.014, 0.05])
     a, lam = gamma_exponential_parameters(m, s)
-    mix = [integrate.quad(lambda b, xi=xi: stats.gamma(a, scale=b).pdf(xi) * lam * np.exp(-lam * b),
-                          0, np.inf, epsrel=1e-12, limit=400)[0] for xi in x]
+
+    def gamma_pdf(xi, b):  # Gamma(a, scale b) density times the Exp(lam) density of b
+        return np.exp((a - 1) * np.log(xi) - xi / b - special.gammaln(a) - a * np.log(b)
+                      + np.log(lam) - lam * b)
+
+    mix = [integrate.quad(lambda b, xi=xi: gamma_pdf(xi, b), 0, np.inf, epsrel=1e-12,
+                          limit=400)[0] for xi in x]
     np.testing.assert_allclose(gamma_exponential.pdf(x, m, s), mix, rtol=1e-8)
     mean = integrate.quad(lambda y: y * gamma_exponential.pdf(y, m, s), 0, np.inf, limit=400)[0]
     second = integrate.quad(lambda y: y * y * gamma_exponential.pdf(y, m, s), 0, np.inf,
