@@ -102,28 +102,27 @@ def test_against_quantlib_piecewise_flat_hazard_bootstrap():
     ql = pytest.importorskip("QuantLib")
     today = ql.Date(15, 6, 2020)
     ql.Settings.instance().evaluationDate = today
-    dc = ql.Actual360()  # 90-day quarters = exactly 0.25 of our years (see test_cds_quantlib)
+    dc = ql.Actual360()  # pillars at 90n days = n/4 of our years
     r = 0.03
     disc = ql.YieldTermStructureHandle(ql.FlatForward(today, r, dc, ql.Continuous))
     tenors_q = [2, 4, 8, 12, 20, 28, 40]  # in 90-day quarters
     spreads = SPREADS[:7]
     helpers = []
     for n, s in zip(tenors_q, spreads, strict=True):
-        dates = [today + 90 * k for k in range(n + 1)]
-        # a CDS helper needs a tenor; use the spread helper on explicit schedules via the
-        # instrument-level fair spread instead: bootstrap through a PiecewiseFlatHazardRate
+        # maturity n x 90 days (= n/4 of our years); the helper's periods are calendar quarters
+        # back from it, so they are only approximately 1/4 of our year
         helpers.append(ql.SpreadCdsHelper(ql.QuoteHandle(ql.SimpleQuote(float(s))),
                                           ql.Period(90 * n, ql.Days), 0, ql.NullCalendar(),
                                           ql.Quarterly, ql.Unadjusted, ql.DateGeneration.Backward,
                                           dc, 0.4, disc, True, True, today, dc, True,
                                           ql.CreditDefaultSwap.Midpoint))
-        del dates
     ql_curve = ql.PiecewiseFlatHazardRate(today, helpers, dc)
     ours = sc.bootstrap_hazard_curve(np.array(tenors_q) / 4, spreads, sc.FlatCurve(r))
     ql_h = [ql_curve.hazardRate(today + 90 * n - 1) for n in tenors_q]
-    # QuantLib's helpers price with the mid-point rule; relative difference O((h dt)^2 / 24)
-    # on spreads, amplified at most by the bootstrap's forward-hazard differencing
-    np.testing.assert_allclose(ours.hazards, ql_h, rtol=2e-4)
+    # QuantLib's helpers price with the mid-point rule (relative O((h dt)^2 / 24) on spreads) on
+    # calendar-quarter periods (a few days off 1/4 year): observed ~1e-4 relative on hazards
+    np.testing.assert_allclose(ours.hazards, ql_h, rtol=3e-4)
+    assert not np.allclose(ours.hazards, ql_h, rtol=1e-7)  # the test can tell them apart
 
 
 def test_bootstrapped_curve_equals_one_built_from_its_hazards():
