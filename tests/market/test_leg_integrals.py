@@ -109,3 +109,12 @@ def test_quadrature_chunks_give_identical_results(monkeypatch):
     chunked = L.cds_leg_integrals(mats, starts, 4, sc.FlatCurve(0.02), Smooth())
     np.testing.assert_allclose(chunked.protection, whole.protection, rtol=1e-14)
     np.testing.assert_allclose(chunked.risky_annuity, whole.risky_annuity, rtol=1e-14)
+
+
+def test_non_vectorised_survival_is_reported():
+    class Scalar:
+        def survival(self, t):
+            return 0.9
+
+    with pytest.raises(sc.InvalidParameterError, match="broadcast"):
+        sc.CDS(5.0).par_spread(sc.FlatCurve(0.01), Scalar())

@@ -230,17 +230,17 @@ def _quadrature(sched: PremiumSchedule, start: np.ndarray, discount: Any, credit
     n = sched.n_cds
     fwd = _forward_fn(discount)
     a, b = sched.begin, sched.end
-    q_ab = np.asarray(credit.survival(np.concatenate([a, b])), dtype=float)
+    q_ab = _call(credit.survival, np.concatenate([a, b]), "credit.survival")
     _check_survival(q_ab, np.concatenate([a, b]))
     q_a, q_b = q_ab[:a.size], q_ab[a.size:]
-    p_b = np.asarray(discount.discount(b), dtype=float)
+    p_b = _call(discount.discount, b, "discount.discount")
     premium = _sum(sched.owner, (b - a) * p_b * q_b, n)
     prot = _sum(sched.owner, p_b * (q_a - q_b), n)
     aod = _sum(sched.owner, (b - a) * p_b * (q_a - q_b), n)
     # jump at t = 0: protection paid at once (CreditGrades' barrier uncertainty)
     first = np.flatnonzero(start == 0.0)
     if first.size:
-        q0 = np.asarray(credit.survival(np.zeros(1)), dtype=float).ravel()[0]
+        q0 = _call(credit.survival, np.zeros(1), "credit.survival")[0]
         prot[first] += 1.0 - q0
 
     grid = np.union1d(_breakpoints(discount), _breakpoints(credit))
@@ -252,9 +252,9 @@ def _quadrature(sched: PremiumSchedule, start: np.ndarray, discount: Any, credit
     for rnd in range(max_rounds + 1):
         width = (hi - lo)[:, None]
         u = lo[:, None] + width * xs[None, :]
-        q = np.asarray(credit.survival(u.ravel()), dtype=float).reshape(u.shape)
+        q = _call(credit.survival, u.ravel(), "credit.survival").reshape(u.shape)
         _check_survival(q, u)
-        p = np.asarray(discount.discount(u.ravel()), dtype=float).reshape(u.shape)
+        p = _call(discount.discount, u.ravel(), "discount.discount").reshape(u.shape)
         f = fwd(u.ravel()).reshape(u.shape)
         x = q_a[parent][:, None] - q
         g_prot = f * p * x
@@ -286,6 +286,18 @@ def _quadrature(sched: PremiumSchedule, start: np.ndarray, discount: Any, credit
         parent = np.repeat(parent[bad], 2)
         lo, hi = np.column_stack([lo[bad], mid]).ravel(), np.column_stack([mid, hi[bad]]).ravel()
     return LegIntegrals(prot, premium, aod, err)
+
+
+def _call(fn: Any, t: np.ndarray, name: str) -> np.ndarray:
+    """``fn(t)`` as a float array of ``t``'s shape (curves must be vectorised over ``t``)."""
+    out = np.asarray(fn(t), dtype=float)
+    if out.shape != t.shape:
+        if out.ndim == 0:
+            out = np.full(t.shape, float(out)) if t.size == 1 else out
+        if out.shape != t.shape:
+            raise InvalidParameterError(f"{name}(t)", out, f"an array of shape {t.shape} "
+                                        "(the curve must broadcast over t)")
+    return out
 
 
 def _check_survival(q: np.ndarray, t: np.ndarray) -> None:
