@@ -68,7 +68,9 @@ def test_exact_matches_adaptive_quadrature(discount, credit):
 def test_compiled_kernel_matches_numpy_closed_forms(discount, credit):
     rng = np.random.default_rng(1)
     mats = rng.uniform(0.05, 15, 300)
-    starts = np.where(rng.uniform(size=300) < 0.3, rng.uniform(0, 0.04, 300), 0.0)
+    starts = np.where(rng.uniform(size=300) < 0.3, rng.uniform(0, 0.9, 300) * mats, 0.0)
+    starts[:5] = [0.5, 1.0, 3.0, 0.25, 7.0]  # on pillars and period boundaries
+    mats[:5] = [1.0, 2.0, 5.0, 10.0, 12.0]
     a = L._exact(L.premium_schedule(mats, starts, 4), starts, discount.piecewise_flat,
                  credit.piecewise_flat)
     b = L._exact_compiled(mats, starts, 4, discount.piecewise_flat, credit.piecewise_flat)
