@@ -43,25 +43,40 @@ def undiscounted_price(model: str, kind: str, m: np.ndarray, s: np.ndarray,
     (``s`` is the total lognormal vol for Black, the st.dev. of ``F_T`` otherwise).
     """
     shape = np.broadcast_shapes(np.shape(m), np.shape(s), np.shape(k))
-    m, s, k = (np.atleast_1d(np.broadcast_to(x, shape)).astype(float) for x in (m, s, k))
+    m, s, k = (np.atleast_1d(np.broadcast_to(x, shape)) for x in (m, s, k))
     intrinsic = np.maximum(m - k, 0.0) if kind == "payer" else np.maximum(k - m, 0.0)
-    out = intrinsic.copy()  # the value where no law is needed (s = 0, or K <= 0 for laws on R+)
     live = s > 0
     if model in POSITIVE_MODELS:
         live &= k > 0
-    if np.any(live):
-        call, put = _FORMULAS[model]
+    every = bool(live.all())
+    if every:  # common case: no masking copies
+        mm, ss, kk = m, s, k
+    elif live.any():
         mm, ss, kk = m[live], s[live], k[live]
-        otm_call = kk >= mm
-        otm_put = ~otm_call
-        value = np.empty(mm.shape)
-        # parity: payer - receiver = m - K; evaluate the out-of-the-money side by its formula
-        if np.any(otm_call):
-            c = call(mm[otm_call], ss[otm_call], kk[otm_call])
-            value[otm_call] = c if kind == "payer" else c - (mm[otm_call] - kk[otm_call])
-        if np.any(otm_put):
-            p = put(mm[otm_put], ss[otm_put], kk[otm_put])
-            value[otm_put] = p if kind == "receiver" else p + (mm[otm_put] - kk[otm_put])
+    else:
+        return intrinsic.reshape(shape)
+    call, put = _FORMULAS[model]
+    otm_call = kk >= mm
+    value = np.empty(mm.shape)
+    # parity: payer - receiver = m - K; evaluate the out-of-the-money side by its formula
+    for side, formula, direct in ((otm_call, call, "payer"), (~otm_call, put, "receiver")):
+        if side.all():
+            sm, ss_, sk = mm, ss, kk
+        elif side.any():
+            sm, ss_, sk = mm[side], ss[side], kk[side]
+        else:
+            continue
+        v = formula(sm, ss_, sk)
+        if kind != direct:  # the other side by parity
+            v = v + (sm - sk) if kind == "payer" else v - (sm - sk)
+        if side.all():
+            value = v
+        else:
+            value[side] = v
+    if every:
+        out = value
+    else:  # intrinsic where no law is needed (s = 0, or K <= 0 for laws on (0, inf))
+        out = intrinsic.copy()
         out[live] = value
     # rounding can leave values 1e-20 below the bound where it is attained to machine precision
     return np.maximum(out, intrinsic).reshape(shape)  # E[(F-K)+] >= (m-K)+ (Jensen)
