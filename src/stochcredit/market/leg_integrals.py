@@ -19,8 +19,9 @@ split at the pillars of both curves; on a piece ``[c, d]`` where ``h`` and ``f``
     ∫_c^d (u - a) P h Q du   = h PQ(c) [ (c - a) w φ1(λ w) + w² φ2(λ w) ]
     φ1(y) = (1 - e^{-y}) / y,     φ2(y) = (1 - e^{-y}(1 + y)) / y²
 
-``φ1`` is ``scipy.special.exprel(-y)``; ``φ2`` uses its Taylor series for ``|y| < 0.5`` so the
-``λ -> 0`` limit (zero hazard with zero or offsetting negative rates) is exact, not 0/0.
+``φ1`` is ``scipy.special.exprel(-y)``; ``φ2`` uses its Taylor series for ``|y| < 0.1`` so the
+``λ -> 0`` limit (zero hazard with zero or offsetting negative rates) is exact, not 0/0. Large
+batches run the same formulas compiled (:mod:`stochcredit.market.leg_kernels`).
 
 ``quadrature`` (any survival curve with ``.survival(t)``, e.g. structural models). Integrating by
 parts with ``X(u) = Q(a) - Q(u)`` on a period ``(a, b]`` (so no derivative of Q is needed)::
@@ -28,17 +29,15 @@ parts with ``X(u) = Q(a) - Q(u)`` on a period ``(a, b]`` (so no derivative of Q 
     ∫_a^b P (-dQ)            = P(b) X(b) + ∫_a^b f(u) P(u) X(u) du
     ∫_a^b (u - a) P (-dQ)    = (b - a) P(b) X(b) - ∫_a^b X(u) P(u) [1 - (u - a) f(u)] du
 
-with f the instantaneous forward rate. The integrals use vectorised adaptive Gauss-Legendre
-(8 against 16 nodes per piece, bisecting the pieces that disagree), one call of ``survival`` per
-refinement round on all nodes at once. Periods are first split at the pillars of both curves
-when they expose them.
+with f the instantaneous forward rate, by vectorised adaptive Gauss-Legendre
+(:mod:`stochcredit.market.leg_quadrature`). Periods are first split at the pillars of both
+curves when they expose them.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -50,8 +49,6 @@ from .curves import PiecewiseFlatRate
 __all__ = ["LegIntegrals", "PremiumSchedule", "premium_schedule", "cds_leg_integrals",
            "phi1", "phi2"]
 
-_EPS = np.finfo(float).eps
-_MAX_PIECES = 2_000_000  # bound on the adaptive quadrature's work (never a hang)
 _CHUNK_PERIODS = 20_000  # quadrature batches: ~500k nodes, a few MB per array
 _STUB_TOL = 1e-7  # a first period shorter than this many periods is merged into the next one
 
@@ -194,119 +191,6 @@ def _exact(sched: PremiumSchedule, start: np.ndarray, fwd: PiecewiseFlatRate,
                         np.zeros(n))
 
 
-@lru_cache(maxsize=8)
-def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
-    x, w = np.polynomial.legendre.leggauss(n)
-    return (x + 1.0) / 2.0, w / 2.0  # on [0, 1]
-
-
-def _forward_fn(discount: Any):
-    """Instantaneous forward f(t) of a discount curve (exact if the curve provides it)."""
-    if hasattr(discount, "instantaneous_forward"):
-        return lambda t: np.asarray(discount.instantaneous_forward(t), dtype=float)
-
-    def fwd(t: np.ndarray) -> np.ndarray:  # Richardson-extrapolated central difference of ln P
-        t = np.asarray(t, dtype=float)
-        e = 1e-4
-        tt = np.maximum(t, 2 * e)  # stay at t >= 0; f is taken as flat on [0, 2e]
-
-        def d(step: float) -> np.ndarray:
-            lp = np.log(np.asarray(discount.discount(np.concatenate([tt + step, tt - step])),
-                                   dtype=float))
-            return (lp[tt.size:] - lp[:tt.size]) / (2 * step)
-
-        return (4 * d(e) - d(2 * e)) / 3
-
-    return fwd
-
-
-def _breakpoints(curve: Any) -> np.ndarray:
-    pf = getattr(curve, "piecewise_flat", None)
-    return pf.breakpoints if isinstance(pf, PiecewiseFlatRate) else np.empty(0)
-
-
-def _quadrature(sched: PremiumSchedule, start: np.ndarray, discount: Any, credit: Any,
-                rtol: float, max_rounds: int) -> LegIntegrals:
-    n = sched.n_cds
-    fwd = _forward_fn(discount)
-    a, b = sched.begin, sched.end
-    q_ab = _call(credit.survival, np.concatenate([a, b]), "credit.survival")
-    _check_survival(q_ab, np.concatenate([a, b]))
-    q_a, q_b = q_ab[:a.size], q_ab[a.size:]
-    p_b = _call(discount.discount, b, "discount.discount")
-    premium = _sum(sched.owner, (b - a) * p_b * q_b, n)
-    prot = _sum(sched.owner, p_b * (q_a - q_b), n)
-    aod = _sum(sched.owner, (b - a) * p_b * (q_a - q_b), n)
-    # jump at t = 0: protection paid at once (CreditGrades' barrier uncertainty)
-    first = np.flatnonzero(start == 0.0)
-    if first.size:
-        q0 = _call(credit.survival, np.zeros(1), "credit.survival")[0]
-        prot[first] += 1.0 - q0
-
-    grid = np.union1d(_breakpoints(discount), _breakpoints(credit))
-    parent, lo, hi = _split(a, b, grid)
-    x8, w8 = _legendre(8)
-    x16, w16 = _legendre(16)
-    xs = np.concatenate([x8, x16])
-    err = np.zeros(n)
-    for rnd in range(max_rounds + 1):
-        width = (hi - lo)[:, None]
-        u = lo[:, None] + width * xs[None, :]
-        q = _call(credit.survival, u.ravel(), "credit.survival").reshape(u.shape)
-        _check_survival(q, u)
-        p = _call(discount.discount, u.ravel(), "discount.discount").reshape(u.shape)
-        f = fwd(u.ravel()).reshape(u.shape)
-        x = q_a[parent][:, None] - q
-        g_prot = f * p * x
-        g_aod = -x * p * (1.0 - (u - a[parent][:, None]) * f)
-        i8_p = (g_prot[:, :8] @ w8) * width[:, 0]
-        i16_p = (g_prot[:, 8:] @ w16) * width[:, 0]
-        i8_a = (g_aod[:, :8] @ w8) * width[:, 0]
-        i16_a = (g_aod[:, 8:] @ w16) * width[:, 0]
-        e_p = np.abs(i16_p - i8_p)
-        e_a = np.abs(i16_a - i8_a)
-        # tolerance per piece: relative to the period's own size (hence the owner's total)
-        scale = np.abs(p_b * (q_a - q_b))[parent]  # size of the period's protection
-        # rounding floor: X = Q(a) - Q(u) carries an absolute error ~ eps, so no rule can do
-        # better than ~eps x width x max|integrand weight| on a piece
-        floor = 64 * _EPS * width[:, 0] * np.max(p * (1.0 + np.abs(f)), axis=1)
-        ok = (e_p <= rtol * scale + floor) & (e_a <= (rtol * scale + floor) * (b - a)[parent]
-                                               + floor)
-        ok |= (hi - lo) < 1e-9
-        if rnd == max_rounds or lo.size > _MAX_PIECES:
-            ok[:] = True
-        owner = sched.owner[parent[ok]]
-        prot += _sum(owner, i16_p[ok], n)
-        aod += _sum(owner, i16_a[ok], n)
-        err += _sum(owner, e_p[ok] + e_a[ok], n)
-        if ok.all():
-            break
-        bad = ~ok
-        mid = 0.5 * (lo[bad] + hi[bad])
-        parent = np.repeat(parent[bad], 2)
-        lo, hi = np.column_stack([lo[bad], mid]).ravel(), np.column_stack([mid, hi[bad]]).ravel()
-    return LegIntegrals(prot, premium, aod, err)
-
-
-def _call(fn: Any, t: np.ndarray, name: str) -> np.ndarray:
-    """``fn(t)`` as a float array of ``t``'s shape (curves must be vectorised over ``t``)."""
-    out = np.asarray(fn(t), dtype=float)
-    if out.shape != t.shape:
-        if out.ndim == 0:
-            out = np.full(t.shape, float(out)) if t.size == 1 else out
-        if out.shape != t.shape:
-            raise InvalidParameterError(f"{name}(t)", out, f"an array of shape {t.shape} "
-                                        "(the curve must broadcast over t)")
-    return out
-
-
-def _check_survival(q: np.ndarray, t: np.ndarray) -> None:
-    if not np.all(np.isfinite(q)) or np.any(q < -1e-12) or np.any(q > 1 + 1e-12):
-        bad = ~(np.isfinite(q) & (q >= -1e-12) & (q <= 1 + 1e-12))
-        raise InvalidParameterError("credit.survival(t)", q[bad].ravel()[0], "finite in [0, 1]",
-                                    f"at t = {np.asarray(t)[bad].ravel()[0]:g}")
-
-
 def cds_leg_integrals(maturity: np.ndarray, start: np.ndarray, frequency: int, discount: Any,
                       credit: Any, method: str = "auto", rtol: float = 1e-12,
                       max_rounds: int = 20) -> LegIntegrals:
@@ -342,11 +226,13 @@ def cds_leg_integrals(maturity: np.ndarray, start: np.ndarray, frequency: int, d
         if np.sum(maturity - start) * frequency >= _NUMBA_MIN_PERIODS:
             return _exact_compiled(maturity, start, frequency, fwd, haz)
         return _exact(premium_schedule(maturity, start, frequency), start, fwd, haz)
+    from .leg_quadrature import quadrature_legs
+
     # quadrature in chunks of about _CHUNK_PERIODS periods (bounded memory for big batches)
     periods = np.maximum(np.ceil((maturity - start) * frequency - _STUB_TOL), 1)
     cuts = np.searchsorted(np.cumsum(periods), np.arange(1, int(periods.sum() // _CHUNK_PERIODS)
                                                          + 1) * _CHUNK_PERIODS)
-    parts = [_quadrature(premium_schedule(maturity[i:j], start[i:j], frequency), start[i:j],
+    parts = [quadrature_legs(premium_schedule(maturity[i:j], start[i:j], frequency), start[i:j],
                          discount, credit, rtol, max_rounds)
              for i, j in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [maturity.size])),
                              strict=True) if j > i]
