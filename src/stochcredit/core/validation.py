@@ -35,13 +35,13 @@ def as_array(name: str, x: Any) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(name, x, "a real number or array of real numbers") from exc
     if not np.all(np.isfinite(arr)):
-        bad = arr if arr.ndim == 0 else arr[~np.isfinite(arr)][0]
+        bad = arr.item() if arr.ndim == 0 else arr[~np.isfinite(arr)][0].item()
         raise InvalidParameterError(name, bad, "finite")
     return arr
 
 
 def _first_bad(arr: np.ndarray, ok: np.ndarray) -> Any:
-    return arr if arr.ndim == 0 else arr[~ok][0]
+    return arr.item() if arr.ndim == 0 else arr[~ok][0].item()
 
 
 def finite(name: str, x: Any) -> float | np.ndarray:
