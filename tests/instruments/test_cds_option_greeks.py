@@ -152,3 +152,20 @@ def test_implied_vol_out_of_bounds_raises(price, kind):
 
 def test_implied_vol_of_intrinsic_value_is_zero():
     assert sc.implied_black_vol(0.0, 0.014, 0.02, 1.0, 2.0) == 0.0
+
+
+def test_implied_vol_bracketed_fallback(monkeypatch):
+    """Elements the Newton phase leaves unconverged go to the bracketed Chandrupatla solver."""
+    from stochcredit.instruments.cds_options import implied_vol
+
+    original = implied_vol._newton
+
+    def newton_one_step(*args, **kwargs):
+        w, _ = original(*args, max_iter=1)
+        return w, np.zeros(w.shape, dtype=bool)
+
+    monkeypatch.setattr(implied_vol, "_newton", newton_one_step)
+    k = np.array([0.008, 0.014, 0.03])
+    price = sc.cds_option_price(0.014, k, 2.0, 3.0, [0.2, 0.5, 0.9])
+    np.testing.assert_allclose(sc.implied_black_vol(price, 0.014, k, 2.0, 3.0), [0.2, 0.5, 0.9],
+                               rtol=1e-10)

@@ -3,9 +3,12 @@
 The price is normalised by the annuity and mapped to the out-of-the-money side by parity
 (``payer − receiver = A (F − K)``), where it is an increasing function ``c(w)`` of the total
 volatility ``w = σ√T`` with ``c(0+) = 0`` and ``c(∞) = min(F, K)``. We solve
-``log c(w) = log p`` by a bracketed, vectorised root finder (Chandrupatla's method,
-``scipy.optimize.elementwise.find_root``), the bracket being doubled until it holds the root.
-Working on the log-price keeps deep out-of-the-money options well conditioned.
+``log c(w) = log p`` by a vectorised, safeguarded Newton iteration (``d log c/dw = F φ(d1)/c``,
+started near the inflection point ``w = sqrt(2 |ln F/K|)``, bisection whenever a step leaves the
+current bracket), the bracket being doubled until it holds the root; elements that have not
+converged after 40 steps go to Chandrupatla's bracketed method
+(``scipy.optimize.elementwise.find_root``). Working on the log-price keeps deep
+out-of-the-money options well conditioned.
 """
 
 from __future__ import annotations
@@ -23,9 +26,51 @@ __all__ = ["implied_black_vol"]
 _W_MIN, _W_MAX = 1e-8, 64.0
 
 
+def _otm_value(w: np.ndarray, f: np.ndarray, k: np.ndarray, otm_payer: np.ndarray) -> np.ndarray:
+    """Black value of the out-of-the-money side (payer where ``otm_payer``, else receiver)."""
+    out = np.empty(np.shape(w))
+    if otm_payer.any():
+        out[otm_payer] = black.payer(f[otm_payer], w[otm_payer], k[otm_payer])
+    rec = ~otm_payer
+    if rec.any():
+        out[rec] = black.receiver(f[rec], w[rec], k[rec])
+    return out
+
+
 def _log_otm(w: np.ndarray, f: np.ndarray, k: np.ndarray, otm_payer: np.ndarray) -> np.ndarray:
-    value = np.where(otm_payer, black.payer(f, w, k), black.receiver(f, w, k))
-    return np.log(np.maximum(value, 1e-300))
+    return np.log(np.maximum(_otm_value(w, f, k, otm_payer), 1e-300))
+
+
+def _newton(target, f, k, otm_payer, lo, hi, max_iter=40):
+    """Safeguarded Newton on ``log c(w) = target``: ``d log c/dw = F φ(d1)/c``; a step leaving
+    the bracket ``[lo, hi]`` (kept up to date from the sign of the residual) is replaced by
+    bisection. Iterates only on the elements not yet converged. Returns ``(w, converged)``."""
+    x = np.log(f / k)
+    w = np.clip(np.sqrt(2.0 * np.abs(x)) + 0.1, lo, hi)  # near the inflection point of c(w)
+    converged = np.zeros(w.shape, dtype=bool)
+    act = np.arange(w.size)
+    wa, la, ha = w.copy(), lo.copy(), hi.copy()
+    fa, ka, oa, xa, ta = f, k, otm_payer, x, target
+    for _ in range(max_iter):
+        c = np.maximum(_otm_value(wa, fa, ka, oa), 1e-300)
+        resid = np.log(c) - ta
+        la = np.where(resid < 0, wa, la)
+        ha = np.where(resid > 0, wa, ha)
+        d1 = xa / wa + 0.5 * wa
+        slope = fa * np.exp(-0.5 * d1 * d1) / (np.sqrt(2 * np.pi) * c)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            new = wa - resid / slope
+        bisect = ~np.isfinite(new) | (new <= la) | (new >= ha)
+        new = np.where(bisect, 0.5 * (la + ha), new)
+        done = (np.abs(new - wa) <= 1e-14 * wa) | (resid == 0)
+        w[act] = new
+        converged[act[done]] = True
+        keep = ~done
+        if not keep.any():
+            break
+        act, wa, la, ha = act[keep], new[keep], la[keep], ha[keep]
+        fa, ka, oa, xa, ta = fa[keep], ka[keep], oa[keep], xa[keep], ta[keep]
+    return w, converged
 
 
 def implied_black_vol(price: ArrayLike, forward: ArrayLike, strike: ArrayLike, expiry: ArrayLike,
@@ -101,8 +146,13 @@ def implied_black_vol(price: ArrayLike, forward: ArrayLike, strike: ArrayLike, e
             hi[short] *= 2.0
         hi = np.minimum(hi, _W_MAX)
         lo = np.full(pp.shape, _W_MIN)
-        res = elementwise.find_root(g, (lo, hi), args=(ff, kk, oo.astype(float), target),
-                                    tolerances={"xatol": 1e-15, "xrtol": 1e-14})
-        w[solve] = res.x
+        ws, done = _newton(target, ff, kk, oo, lo, hi)
+        if not done.all():  # rare: fall back to Chandrupatla's bracketed method
+            r = ~done
+            res = elementwise.find_root(g, (lo[r], hi[r]),
+                                        args=(ff[r], kk[r], oo[r].astype(float), target[r]),
+                                        tolerances={"xatol": 1e-15, "xrtol": 1e-14})
+            ws[r] = res.x
+        w[solve] = ws
     vol = w / np.sqrt(t)
     return float(vol) if scalar else vol
