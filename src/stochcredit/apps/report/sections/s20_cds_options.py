@@ -249,7 +249,7 @@ def build(ctx, section) -> None:
         f"Reproduced: the Black premium 0.0122312 fixes the unprinted annuity, A = {ann:.5f}; "
         "with it our Gamma (0.0127924) and inverse Gaussian (0.0123451) premiums match the seed "
         "to all printed digits, which also confirms the seed's parameterisation (vol is the "
-        "absolute st.dev. of F_T per sqrt(year): 0.00415 sqrt(3) = 0.0072 bp-units, the same "
+        "absolute st.dev. of F_T per sqrt(year): 0.00415 sqrt(3) = 0.0072 (72 bp), the same "
         "st.dev. as Black's lognormal at 28%, 0.014 sqrt(exp(0.28^2 3) - 1) = 0.0072 — the seed "
         "compares models at equal first two moments). "
         "Not reproduced: the Gamma-exponential premium 0.0133833. Moment matching gives "
@@ -259,7 +259,7 @@ def build(ctx, section) -> None:
         "parameters (complex Bessel K) gives a real part which, times A, is exactly the seed's "
         "0.0133833: the seed's number is an analytic continuation of the formula outside its "
         "domain, not an option price. "
-        "The annuity A = 4.56 is far above any 3y-into-2y forward annuity (~1.6-1.7, second "
+        "The annuity A = 4.56 is far above any 3y-into-2y forward annuity (~1.7-1.8, second "
         "table) and close to a spot 0-5y annuity: the seed's 'rann' evidently spans the option "
         "and the swap ('covering the entire product time span'), whereas the knock-out forward "
         "annuity is what a CDS option should be discounted with (our CDSOption does that).")
