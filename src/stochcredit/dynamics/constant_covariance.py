@@ -108,6 +108,10 @@ class ConstantVarianceMarginal:
         t_arr = np.asarray(v.nonnegative("t", t))
         return np.exp(-s_arr * self.variance * t_arr)
 
+    def integrated_mean(self, t: ArrayLike) -> float | np.ndarray:
+        """int_0^t v du = v t."""
+        return self.variance * v.nonnegative("t", t)
+
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """E[exp(i u X_t)] = exp(-(u^2 + i u) v t / 2)."""
         u = np.asarray(v.finite("u", u), dtype=complex)

@@ -171,3 +171,12 @@ class PrincipalComponentMarginal:
         """E[Sigma_ii(t)]."""
         out = self.covariance.mean(t)[..., self.index, self.index]
         return float(out) if np.ndim(out) == 0 else out
+
+    def integrated_mean(self, t: ArrayLike) -> float | np.ndarray:
+        """E[int_0^t Sigma_ii] = sum_j A_ij^2 [theta_j t + (lambda_j(0) - theta_j)(1 - e^{-kappa_j t})/kappa_j]
+        (PC-2)."""
+        t_arr = np.asarray(v.nonnegative("t", t))[..., None]
+        pc = self.covariance
+        each = pc.theta * t_arr - (pc.lambda0 - pc.theta) * np.expm1(-pc.kappa * t_arr) / pc.kappa
+        out = each @ (pc.eigenvectors[self.index] ** 2)
+        return float(out) if np.ndim(out) == 0 else out

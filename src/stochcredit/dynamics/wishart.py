@@ -96,20 +96,16 @@ def wishart_integrated_laplace(gamma_diag_index: int, s: ArrayLike, t: ArrayLike
     steps = np.maximum(np.minimum(np.ceil(growth / growth_per_step), max_steps),
                        np.ceil(growth / 30.0))
     steps = np.maximum(1, steps).astype(np.int64)
+    kill = None if cplx else (sigma0, bal)
     if beta is not None:
-        a_t, logdet = _propagate(h_mat, t_f / steps, steps, n, dtype)
+        a_t, logdet, dead, _ = _propagate(h_mat, t_f / steps, steps, n, dtype, kill)
         c_t = 0.5 * beta * (logdet + t_f * np.trace(m))
     else:
-        # composite Gauss-Legendre for c(t) = int_0^t Tr(drift A(u)) du on the same step grid
-        nodes, weights = np.polynomial.legendre.leggauss(12)
-        c_t = np.zeros(big, dtype=dtype)
-        for nd, wt in zip(nodes, weights):
-            frac = 0.5 * (nd + 1.0)
-            # A at u = (k + frac) h for k = 0..steps-1: propagate k full steps, then one of frac*h
-            c_t += wt * 0.5 * bal * _panel_sum(h_mat, t_f / steps, steps, frac, drift, n, dtype)
-        a_t, _ = _propagate(h_mat, t_f / steps, steps, n, dtype)
+        # composite Gauss-Legendre (12 nodes per step) for c(t) = int_0^t Tr(drift A(u)) du
+        a_t, _, dead, c_scaled = _propagate(h_mat, t_f / steps, steps, n, dtype, kill, drift)
+        c_t = bal * c_scaled
     expo = -bal * np.einsum("kij,ji->k", a_t, sigma0) - c_t
-    expo = np.where(s_f == 0, 0.0, expo)  # exactly 1 at s = 0 (no round-off above 1)
+    expo = np.where(s_f == 0, 0.0, np.where(dead, -np.inf, expo))  # exactly 1 at s = 0
     out = np.exp(expo).reshape(shape)
     return out if cplx else np.minimum(out.real, 1.0)  # <= 1 for s >= 0 (round-off)
 
@@ -154,29 +150,54 @@ def _converged(a_new: np.ndarray, a_old: np.ndarray) -> np.ndarray:
     return np.abs(a_new - a_old).max(axis=(1, 2)) <= 1e-14 * scale
 
 
-def _propagate(h_mat: np.ndarray, h: np.ndarray, steps: np.ndarray, n: int, dtype) -> tuple:
-    """(A(t), ln det X(t)) after ``steps`` Moebius steps of length ``h`` (per element).
+def _propagate(h_mat: np.ndarray, h: np.ndarray, steps: np.ndarray, n: int, dtype,
+               kill=None, drift=None) -> tuple:
+    """(A(t), ln det X(t), dead, c) after ``steps`` Moebius steps of length ``h`` (per element).
 
     Once ``A`` has reached the fixed point of the map (to 1e-14 relative) every further step adds
-    the same ``ln det(E11 + E12 A)``, so the remaining steps are added in one go.
+    the same ``ln det(E11 + E12 A)``, so the remaining steps are added in one go. With
+    ``kill = (Sigma0, balance)`` (real s only) an element whose ``Tr(A Sigma0) > 800`` is
+    flagged ``dead`` (its transform is below e^-800 for all later times) and dropped. With
+    ``drift`` (= Omega Omega') also ``c = int_0^t Tr(drift A)`` by 12-node Gauss-Legendre per step,
+    A at the nodes from the Moebius map of the partial step.
     """
     big = h_mat.shape[0]
     e11, e12, e21, e22 = _blocks(expm_batch(h_mat * h[:, None, None]), n)
+    gauss = []
+    if drift is not None:
+        nodes, weights = np.polynomial.legendre.leggauss(12)
+        for nd, wt in zip(nodes, weights):
+            frac = 0.5 * (nd + 1.0)
+            gauss.append((0.5 * wt, _blocks(expm_batch(h_mat * (frac * h)[:, None, None]), n)))
     a = np.zeros((big, n, n), dtype=dtype)
     logdet = np.zeros(big, dtype=dtype)
+    c_int = np.zeros(big, dtype=dtype)
     remaining = steps.copy()
     active = np.arange(big)
+    dead = np.zeros(big, dtype=bool)
     while active.size:
-        a_new, ld = _moebius(e11[active], e12[active], e21[active], e22[active], a[active])
+        a_old = a[active]
+        term = np.zeros(active.size, dtype=dtype)
+        for wt, (f11, f12, f21, f22) in gauss:
+            a_mid, _ = _moebius(f11[active], f12[active], f21[active], f22[active], a_old)
+            term += wt * h[active] * np.einsum("ij,kji->k", drift, a_mid)
+        c_int[active] += term
+        a_new, ld = _moebius(e11[active], e12[active], e21[active], e22[active], a_old)
         logdet[active] += ld
         remaining[active] -= 1
-        conv = _converged(a_new, a[active])
+        conv = _converged(a_new, a_old)
         a[active] = a_new
         done = active[conv]
         logdet[done] += ld[conv] * remaining[done]
+        c_int[done] += term[conv] * remaining[done]
         remaining[done] = 0
+        if kill is not None:  # real s: Lhat(t) <= exp(-Tr(A(t_k) Sigma0)) (A >= 0, increasing)
+            sigma0, bal = kill
+            gone = bal[active] * np.einsum("kij,ji->k", a_new.real, sigma0) > 800.0
+            dead[active[gone]] = True
+            remaining[active[gone]] = 0
         active = active[remaining[active] > 0]
-    return a, logdet
+    return a, logdet, dead, c_int
 
 
 def _moebius(e11, e12, e21, e22, a):
@@ -187,31 +208,6 @@ def _moebius(e11, e12, e21, e22, a):
     sign, logabs = np.linalg.slogdet(x)
     ld = logabs + (np.log(sign) if np.iscomplexobj(sign) else 0.0)
     return a_new, ld
-
-
-def _panel_sum(h_mat, h, steps, frac, drift, n, dtype) -> np.ndarray:
-    """sum_k h Tr(drift A((k + frac) h)) over k = 0..steps-1, per element (fixed-point shortcut
-    as in :func:`_propagate`)."""
-    big = h_mat.shape[0]
-    e11, e12, e21, e22 = _blocks(expm_batch(h_mat * h[:, None, None]), n)
-    f11, f12, f21, f22 = _blocks(expm_batch(h_mat * (frac * h)[:, None, None]), n)
-    a = np.zeros((big, n, n), dtype=dtype)
-    total = np.zeros(big, dtype=dtype)
-    remaining = steps.copy()
-    active = np.arange(big)
-    while active.size:
-        a_mid, _ = _moebius(f11[active], f12[active], f21[active], f22[active], a[active])
-        term = h[active] * np.einsum("ij,kji->k", drift, a_mid)
-        total[active] += term
-        remaining[active] -= 1
-        a_next, _ = _moebius(e11[active], e12[active], e21[active], e22[active], a[active])
-        conv = _converged(a_next, a[active])
-        a[active] = a_next
-        done = active[conv]
-        total[done] += term[conv] * remaining[done]
-        remaining[done] = 0
-        active = active[remaining[active] > 0]
-    return total
 
 
 @dataclass(frozen=True, eq=False)
@@ -382,4 +378,24 @@ class WishartMarginal:
     def mean(self, t: ArrayLike) -> float | np.ndarray:
         """E[Sigma_ii(t)]."""
         out = self.covariance.mean(t)[..., self.index, self.index]
+        return float(out) if out.ndim == 0 else out
+
+    def integrated_mean(self, t: ArrayLike) -> float | np.ndarray:
+        """E[int_0^t Sigma_ii du] = S_inf,ii t + (int_0^t e^{uM}(Sigma0 - S_inf)e^{uM'} du)_ii.
+
+        The integral by Van Loan's block exponential ``exp(t [[-M, C], [0, M']])``, ``C = Sigma0 -
+        S_inf``: it is ``F22' F12``.
+        """
+        t_arr = np.asarray(v.nonnegative("t", t))
+        cov = self.covariance
+        n = cov.n
+        s_inf = cov.stationary_mean
+        blk = np.zeros((2 * n, 2 * n))
+        blk[:n, :n] = -cov.m
+        blk[:n, n:] = cov.sigma0 - s_inf
+        blk[n:, n:] = cov.m.T
+        f = expm_batch(t_arr.reshape(-1, 1, 1) * blk)
+        integral = f[:, n:, n:].transpose(0, 2, 1) @ f[:, :n, n:]
+        i = self.index
+        out = (s_inf[i, i] * t_arr.ravel() + integral[:, i, i]).reshape(t_arr.shape)
         return float(out) if out.ndim == 0 else out
