@@ -14,7 +14,7 @@ __all__ = ["european_option"]
 
 def european_option(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
                     dynamics: Any, kind: str = "call", dividend: ArrayLike = 0.0, *,
-                    method: str = "lewis", n_nodes: int = 96) -> float | np.ndarray:
+                    method: str = "lewis", n_nodes: int = 48) -> float | np.ndarray:
     """Price of a European call or put (seed 002 eqs. 14-19, H-2; Lewis form by default).
 
     Parameters
