@@ -169,3 +169,44 @@ def test_implied_vol_bracketed_fallback(monkeypatch):
     price = sc.cds_option_price(0.014, k, 2.0, 3.0, [0.2, 0.5, 0.9])
     np.testing.assert_allclose(sc.implied_black_vol(price, 0.014, k, 2.0, 3.0), [0.2, 0.5, 0.9],
                                rtol=1e-10)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_greeks_with_drift_match_finite_differences_of_closed_form(model):
+    """With a drift the mean moves with expiry: theta picks up -drift * delta. The closed form
+    itself is validated against density quadrature in test_cds_option_models."""
+    f, k, t, ann, mu = 0.012, 0.013, 1.5, 2.0, 0.002
+    vol = {"black": 0.4, "gamma_exponential": 0.02}.get(model, 0.005)
+    g = sc.cds_option_greeks(f, k, t, ann, vol, model=model, kind="receiver", drift=mu)
+
+    def price(x=f, v=vol, tt=t):
+        return sc.cds_option_price(x, k, tt, ann, v, model=model, kind="receiver", drift=mu)
+
+    delta, gamma = _five_point(lambda x: price(x=x), f, 1e-3 * f)
+    vega, _ = _five_point(lambda v: price(v=v), vol, 1e-3 * vol)
+    dvdt, _ = _five_point(lambda tt: price(tt=tt), t, 1e-3)
+    assert g["delta"] == pytest.approx(delta, rel=1e-7)
+    assert g["gamma"] == pytest.approx(gamma, rel=1e-5)
+    assert g["vega"] == pytest.approx(vega, rel=1e-7)
+    assert g["theta"] == pytest.approx(-dvdt, rel=1e-6)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_greek_signs_and_bounds(model):
+    rng = np.random.default_rng(12)
+    f = rng.uniform(0.005, 0.03, 200)
+    k = f * np.exp(rng.uniform(-0.8, 0.8, 200))
+    t = rng.uniform(0.25, 4.0, 200)
+    cv = rng.uniform(1.1, 2.5, 200) if model == "gamma_exponential" else rng.uniform(0.1, 0.8, 200)
+    vol = np.sqrt(np.log1p(cv ** 2) / t) if model == "black" else cv * f / np.sqrt(t)
+    pay = sc.cds_option_greeks(f, k, t, 1.5, vol, model=model)
+    rec = sc.cds_option_greeks(f, k, t, 1.5, vol, model=model, kind="receiver")
+    tol = 1e-7
+    assert np.all((pay["delta"] >= -tol) & (pay["delta"] <= 1.5 + tol))
+    np.testing.assert_allclose(pay["delta"] - rec["delta"], 1.5, rtol=1e-6)  # parity
+    # finite-difference Greeks: error relative to the largest gamma of the set (~1e-8)
+    np.testing.assert_allclose(pay["gamma"], rec["gamma"], rtol=1e-5,
+                               atol=1e-7 * np.abs(pay["gamma"]).max())
+    np.testing.assert_allclose(pay["vega"], rec["vega"], rtol=1e-6, atol=1e-12)
+    assert np.all(pay["gamma"] >= -1e-6 * np.abs(pay["gamma"]).max())
+    assert np.all(pay["vega"] >= -1e-12)
