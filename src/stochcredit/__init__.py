@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     # instruments
     "CDS": "stochcredit.instruments.cds",
     "forward_cds": "stochcredit.instruments.cds",
+    "structural_cds_spread": "stochcredit.instruments.structural_cds",
     "european_option": "stochcredit.instruments.equity_options",
     "cds_option_price": "stochcredit.instruments.cds_options",
     "cds_option_greeks": "stochcredit.instruments.cds_options",
