@@ -96,3 +96,12 @@ def test_greeks_are_the_model_greeks_at_the_forward():
 def test_invalid_construction_raises(kwargs, name):
     with pytest.raises(sc.InvalidParameterError, match=name):
         sc.CDSOption(**kwargs)
+
+
+def test_to_frame_one_row_per_option():
+    credit = sc.FlatHazardCurve(0.02)
+    opt = sc.CDSOption(2.0, 5.0, [0.01, 0.012, 0.015])
+    frame = opt.to_frame(DISC, credit, 0.45, greeks=True)
+    assert len(frame) == 3
+    np.testing.assert_allclose(frame["premium"], opt.price(DISC, credit, 0.45), rtol=1e-15)
+    assert {"forward", "annuity", "delta", "vega", "gamma", "theta"} <= set(frame.columns)

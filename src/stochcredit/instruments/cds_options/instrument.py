@@ -136,3 +136,23 @@ class CDSOption:
         net = np.asarray(price, dtype=float) - np.asarray(self.front_end_protection(discount,
                                                                                    credit))
         return implied_black_vol(net, fwd, self.strike, self.expiry, ann, kind=self.kind)
+
+    def to_frame(self, discount: Any, credit: Any, vol: ArrayLike, model: str = "black",
+                 drift: ArrayLike = 0.0, greeks: bool = False):
+        """One row per option: expiry, maturity, strike, forward, annuity, front-end protection,
+        premium (and the Greeks when ``greeks``) as a pandas DataFrame."""
+        import pandas as pd
+
+        fwd, ann = self.forward(discount, credit)
+        columns = {"expiry": self.expiry, "maturity": self.maturity, "strike": self.strike,
+                   "forward": fwd, "annuity": ann, "vol": vol,
+                   "front_end_protection": self.front_end_protection(discount, credit),
+                   "premium": self.price(discount, credit, vol, model=model, drift=drift)}
+        if greeks:
+            columns.update(self.greeks(discount, credit, vol, model=model, drift=drift))
+        arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in columns.values()))
+        frame = pd.DataFrame({key: np.atleast_1d(a).ravel()
+                              for key, a in zip(columns, arrays, strict=True)})
+        frame.insert(0, "kind", self.kind)
+        frame.insert(0, "model", model)
+        return frame
