@@ -223,6 +223,7 @@ def test_default_risk_implies_a_put_skew():
     (dict(dynamics=sc.MultiFactorHeston((Heston(0.04, 1.5, 0.04, 0.5, 0.0),
                                          Heston(0.04, 1.5, 0.04, 0.5, 0.2)))), "rho"),
     (dict(dynamics="heston"), "dynamics"),
+    (dict(dynamics=Heston(np.array([0.04, 0.05]), 1.5, 0.04, 0.5, 0.0)), "scalar"),
 ])
 def test_invalid_inputs_rejected(kwargs, name):
     args = dict(equity=S0, debt_per_share=D, recovery_mean=L, rate=R, dynamics=BlackScholes(0.2))

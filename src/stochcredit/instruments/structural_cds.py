@@ -120,7 +120,10 @@ def structural_cds_spread(credit: Any, T: ArrayLike, rate: float = 0.0, recovery
     --------
     >>> from stochcredit import CreditGrades
     >>> cg = CreditGrades(50, 0.3, 40, rate=0.03)
-    >>> structural_cds_spread(cg, [1, 5], 0.03)   # equals cg.cds_spread([1, 5]) (CG-3 = CDS-1)
+    >>> (1e4 * structural_cds_spread(cg, [1, 5], 0.03)).round(4)   # bp; CG-3 = CDS-1
+    array([ 2.5929, 32.4971])
+    >>> (1e4 * cg.cds_spread([1, 5])).round(4)
+    array([ 2.5929, 32.4971])
     """
     premium = v.choice("premium", premium, PREMIUM_CONVENTIONS)
     recovery = v.in_range("recovery", recovery, 0.0, 1.0)

@@ -121,8 +121,13 @@ class CreditGradesEquity:
     --------
     >>> from stochcredit import BlackScholes, Heston
     >>> m = CreditGradesEquity(50, 40, 0.5, 0.03, BlackScholes(0.2))
-    >>> m.call([40, 50, 60], 1.0), m.put(50, [1.0, 5.0]), m.survival(5.0)
-    >>> CreditGradesEquity(50, 40, 0.5, 0.03, Heston(0.04, 1.5, 0.04, 0.5, 0.0)).put(40, 2.0)
+    >>> m.call([40, 50, 60], 1.0).round(4)
+    array([12.5387,  6.2872,  2.6745])
+    >>> m.put(50, [1.0, 5.0]).round(4), round(m.survival(5.0), 6)
+    (array([4.8094, 8.6031]), 0.990673)
+    >>> h = CreditGradesEquity(50, 40, 0.5, 0.03, Heston(0.04, 1.5, 0.04, 0.5, 0.0))
+    >>> round(h.put(40, 2.0), 4)   # method of images
+    2.4166
     """
 
     equity: float
@@ -149,6 +154,9 @@ class CreditGradesEquity:
                                         "BlackScholes or an object with variance_laplace(s, t)")
         else:
             _check_zero_correlation(self.dynamics)
+            if tuple(getattr(self.dynamics, "param_shape", ())) != ():
+                raise InvalidParameterError("dynamics", self.dynamics, "scalar parameters",
+                                            "one firm needs one set of variance parameters")
         set_(self, "_vol", vol)
 
     # -- construction helpers ------------------------------------------------------------------

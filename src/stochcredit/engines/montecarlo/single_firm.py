@@ -57,8 +57,11 @@ def variance_factors(dynamics: Any) -> tuple[float | None, list[tuple[float, flo
             raise InvalidParameterError("dynamics.rho", rho, "0",
                                         "the single-firm engine simulates zero asset/variance "
                                         "correlation, like the method of images")
-        vals = tuple(float(np.asarray(getattr(dynamics, a))) for a in
-                     ("v0", "kappa", "theta", "sigma"))
+        raw = [np.asarray(getattr(dynamics, a), dtype=float) for a in
+               ("v0", "kappa", "theta", "sigma")]
+        if any(x.ndim for x in raw):
+            raise InvalidParameterError("dynamics", dynamics, "scalar variance parameters")
+        vals = tuple(float(x) for x in raw)
         return None, [vals]
     if hasattr(dynamics, "vol"):
         return v.positive("dynamics.vol", float(np.asarray(dynamics.vol))), []
