@@ -140,3 +140,33 @@ def test_bad_inputs_raise(kwargs, name):
 def test_dynamics_without_char_fn_rejected():
     with pytest.raises(sc.InvalidParameterError, match="dynamics"):
         option_price(100.0, 100.0, 1.0, 0.0, object())
+
+
+def test_compiled_and_numpy_paths_agree():
+    """The numba kernels (default for the Heston family) and the plain-numpy path."""
+    K = np.array([[0.3], [0.8], [1.0], [1.6]])
+    T = np.array([7 / 365, 0.5, 5.0, 30.0])
+    for dyn in (HESTON, SPEC_I, sc.BlackScholes(0.3), sc.Heston(0.04, 1.0, 0.04, 0.6, 0.999)):
+        for kind in ("call", "put"):
+            a = option_price(1.0, K, T, 0.02, dyn, kind)
+            b = option_price(1.0, K, T, 0.02, dyn, kind, method="lewis_numpy")
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(exercise_probability(1.0, K, T, 0.02, dyn),
+                                   exercise_probability(1.0, K, T, 0.02, dyn,
+                                                        method="lewis_numpy"), atol=1e-13)
+
+
+class _GenericHeston:
+    """A dynamics object known only through char_fn (exercises the generic path)."""
+
+    def __init__(self, h):
+        self.h = h
+
+    def char_fn(self, u, t):
+        return self.h.char_fn(u, t)
+
+
+def test_any_char_fn_object_is_priced():
+    K = np.array([70.0, 100.0, 140.0])
+    np.testing.assert_allclose(option_price(100.0, K, 2.0, 0.01, _GenericHeston(HESTON)),
+                               option_price(100.0, K, 2.0, 0.01, HESTON), rtol=1e-11)

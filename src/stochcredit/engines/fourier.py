@@ -53,9 +53,11 @@ METHODS = ("lewis", "gil_pelaez")
 _TOL = 1e-16
 _N_SCAN = 64
 _NODES_PER_RADIAN = 0.6
+_TAIL_NODES_PER_RADIAN = 0.45
 
 
-_SIZES = np.array([24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096])
+_SIZES = np.array([*range(8, 129, 8), *range(144, 257, 16), 288, 320, 384, 448, 512, 640, 768,
+                   1024, 1280, 1536, 2048, 2560, 3072, 4096])
 
 
 def _bucket(n: float) -> int:
@@ -63,7 +65,7 @@ def _bucket(n: float) -> int:
     return int(_SIZES[min(np.searchsorted(_SIZES, n), len(_SIZES) - 1)])
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def _legendre01(n: int) -> tuple[np.ndarray, np.ndarray]:
     y, w = roots_legendre(n)
     return (y + 1.0) / 2.0, w / 2.0
@@ -76,7 +78,8 @@ def _log_cf(dynamics: Any, u: np.ndarray, t: np.ndarray) -> np.ndarray:
         dyn = dynamics.with_trailing_axis()
     if hasattr(dyn, "log_char_fn"):
         return dyn.log_char_fn(u, t)
-    return np.log(dyn.char_fn(u, t))
+    with np.errstate(divide="ignore"):  # phi underflows to 0 far out: ln 0 = -inf is fine
+        return np.log(dyn.char_fn(u, t))
 
 
 def _mean_variance(dynamics: Any, t: np.ndarray) -> np.ndarray:
@@ -130,7 +133,7 @@ def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: co
     osc_a = float(np.max(np.broadcast_to(ax * u1, shape), initial=0.0))
     osc_b = float(np.max(np.broadcast_to((ax + slope) * (upper - u1), shape), initial=0.0))
     need_a = _NODES_PER_RADIAN * osc_a + 24
-    need_b = _NODES_PER_RADIAN * osc_b + 24
+    need_b = _TAIL_NODES_PER_RADIAN * osc_b + 16
     n_a = n_nodes if need_a <= n_nodes else _bucket(need_a)
     n_b = max(n_nodes // 3, 8)
     n_b = n_b if need_b <= n_b else _bucket(need_b)
@@ -180,21 +183,71 @@ def _bs_parts(fwd, strike, w, x):
     return np.maximum(call, 0.0), np.maximum(put, 0.0), ndtr(d2), ndtr(-d2)
 
 
-def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want):
+def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want):
+    """sum_k Re[e^{i u_k x} g_k] through the numba kernels, or None if not applicable."""
+    from . import fourier_kernels as fk
+
+    if not fk.AVAILABLE:
+        return None
+    fac = fk.affine_factors(dynamics, t_cf.shape)
+    if fac is None:
+        return None
+    n_entries = t_cf.size
+    shape = np.broadcast_shapes(x.shape, t_cf.shape)
+    xb = np.ascontiguousarray(np.broadcast_to(x, shape).ravel())
+    if shape == t_cf.shape:
+        idx = np.arange(n_entries)
+        xmax = np.abs(xb)
+    else:
+        idx = np.ascontiguousarray(np.broadcast_to(np.arange(n_entries).reshape(t_cf.shape),
+                                                   shape).ravel())
+        xmax = np.zeros(n_entries)
+        np.maximum.at(xmax, idx, np.abs(xb))
+    t = np.ascontiguousarray(t_cf, dtype=float).ravel()
+    wf = np.ascontiguousarray(np.broadcast_to(w, t_cf.shape), dtype=float).ravel()
+    v0, kappa, theta, sigma, rho = fac
+    panels = np.empty((n_entries, 2))
+    counts = np.empty((n_entries, 2), dtype=np.int64)
+    power = 2.0 if want == "price" else 1.0
+    fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, power, -0.5, np.log(_TOL),
+                  n_nodes, _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, panels, counts)
+    node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
+    ys, ws, pos = [], [], 0
+    for size in np.unique(counts[counts > 0]):
+        y, wy = _legendre01(int(size))
+        node_off[size] = pos
+        ys.append(y)
+        ws.append(wy)
+        pos += int(size)
+    node_y = np.concatenate(ys) if ys else np.zeros(1)
+    node_w = np.concatenate(ws) if ws else np.zeros(1)
+    offsets = np.concatenate([[0], np.cumsum(counts.sum(axis=1))]).astype(np.int64)
+    u_buf = np.empty(offsets[-1])
+    g_buf = np.empty(offsets[-1], dtype=complex)
+    fk.fill_integrand(t, wf, v0, kappa, theta, sigma, rho, want == "price", panels, counts,
+                      offsets, node_y, node_w, node_off, u_buf, g_buf)
+    out = np.empty(xb.size)
+    fk.phase_sums(xb, idx, offsets, u_buf, g_buf, out)
+    return out.reshape(shape)
+
+
+def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want, compiled=True):
     w = _mean_variance(dynamics, t_cf)
     shape = np.broadcast_shapes(x.shape, t_cf.shape)
     w_b = np.broadcast_to(w, shape)
     call_bs, put_bs, nd2, nd_minus_d2 = _bs_parts(fwd, strike, w_b, x)
-    power = 2.0 if want == "price" else 1.0
-    u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, power)
-    lc = _log_cf(dynamics, u - 0.5j, t_cf[..., None])
-    diff = np.exp(lc) - np.exp(-0.5 * w[..., None] * (u * u + 0.25))
+    total = _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want) if compiled else None
+    if total is None:
+        power = 2.0 if want == "price" else 1.0
+        u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, power)
+        lc = _log_cf(dynamics, u - 0.5j, t_cf[..., None])
+        diff = np.exp(lc) - np.exp(-0.5 * w[..., None] * (u * u + 0.25))
+        g = diff * (du / (u * u + 0.25)) if want == "price" else diff * du / (0.5 + 1j * u)
+        total = _phase_sum(x, u, g)
     if want == "price":
-        g = diff * (du / (u * u + 0.25))
-        corr = np.sqrt(fwd * strike) / np.pi * _phase_sum(x, u, g)
+        corr = np.sqrt(fwd * strike) / np.pi * total
         return call_bs - corr, put_bs - corr
-    g = diff * du / (0.5 + 1j * u)
-    corr = np.sqrt(fwd / strike) / np.pi * _phase_sum(x, u, g)
+    corr = np.sqrt(fwd / strike) / np.pi * total
     return nd2 + corr, nd_minus_d2 - corr
 
 
@@ -212,11 +265,13 @@ def _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want):
 
 
 def _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, want):
-    method = v.choice("method", method, METHODS)
+    method = v.choice("method", method, METHODS + ("lewis_numpy",))
     n_nodes = v.integer("n_nodes", n_nodes, minimum=8)
     t_cf, fwd, disc, x, strike = _prepare(spot, strike, T, rate, dividend, dynamics)
-    fn = _lewis if method == "lewis" else _gil_pelaez
-    return fn(dynamics, t_cf, fwd, strike, x, n_nodes, want), disc
+    if method == "gil_pelaez":
+        return _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want), disc
+    return _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want,
+                  compiled=method == "lewis"), disc
 
 
 def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
@@ -275,11 +330,8 @@ def exercise_probability(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate:
     kind = v.choice("kind", kind, ("call", "put"))
     prob, _ = _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, "prob")
     if kind == "put":
-        if method == "lewis":
-            prob = prob[1]
-        else:
-            prob = 1.0 - prob
-    elif method == "lewis":
+        prob = 1.0 - prob if method == "gil_pelaez" else prob[1]
+    elif method != "gil_pelaez":
         prob = prob[0]
     prob = np.clip(prob, 0.0, 1.0)
     return float(prob) if prob.ndim == 0 else prob

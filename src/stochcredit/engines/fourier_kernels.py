@@ -1,0 +1,182 @@
+"""Compiled (numba) kernels of the Fourier engine for the Heston family of dynamics.
+
+Same mathematics and quadrature rules as :mod:`stochcredit.engines.fourier` (Lewis contour,
+Black-Scholes control variate, decay scan, two Gauss-Legendre panels), but fused per
+(parameter set, maturity): the characteristic function (H-1, stable form, summed over factors)
+is evaluated scalar by scalar, each entry gets exactly the node count it needs (no common
+maximum), and the strike sum is a plain loop. Used automatically for ``BlackScholes``, ``Heston``
+and ``MultiFactorHeston``; other dynamics take the numpy path.
+"""
+
+from __future__ import annotations
+
+import cmath
+import math
+
+import numpy as np
+
+try:  # numba is a dependency, but keep the engine importable without a compiler
+    from numba import njit
+except ImportError:  # pragma: no cover
+    njit = None
+
+from ..dynamics.black_scholes import BlackScholes
+from ..dynamics.heston import Heston
+from ..dynamics.multifactor_heston import MultiFactorHeston
+
+__all__ = ["AVAILABLE", "affine_factors", "plan_nodes", "fill_integrand", "phase_sums"]
+
+AVAILABLE = njit is not None
+
+
+def affine_factors(dynamics, cf_shape):
+    """``(5, E, J)`` array (v0, kappa, theta, sigma, rho) of the dynamics broadcast to
+    ``cf_shape`` (``E`` entries, ``J`` factors), or ``None`` outside the Heston family."""
+    if isinstance(dynamics, BlackScholes):
+        var = np.asarray(dynamics.vol, dtype=float) ** 2
+        factors = [(var, 1.0, var, 0.0, 0.0)]
+    elif isinstance(dynamics, Heston):
+        factors = [(dynamics.v0, dynamics.kappa, dynamics.theta, dynamics.sigma, dynamics.rho)]
+    elif isinstance(dynamics, MultiFactorHeston):
+        factors = [(f.v0, f.kappa, f.theta, f.sigma, f.rho) for f in dynamics.factors]
+    else:
+        return None
+    size = 1
+    for n in cf_shape:
+        size *= n
+    if all(np.ndim(p) == 0 for f in factors for p in f):
+        table = np.array(factors, dtype=float).T              # (5, J)
+        return np.ascontiguousarray(np.broadcast_to(table[:, None, :], (5, size, len(factors))))
+    out = np.empty((5, size, len(factors)))
+    for j, f in enumerate(factors):
+        for k in range(5):
+            out[k, :, j] = np.broadcast_to(np.asarray(f[k], dtype=float), cf_shape).ravel()
+    return out
+
+
+def _log_cf(u, t, v0, kappa, theta, sigma, rho):  # pragma: no cover - compiled
+    """Sum over factors of the stable Heston log-CF (H-1) at one complex u."""
+    total = 0j
+    iu = 1j * u
+    q = iu + u * u
+    for j in range(v0.shape[0]):
+        beta = kappa[j] - rho[j] * sigma[j] * iu
+        d = cmath.sqrt(beta * beta + sigma[j] * sigma[j] * q)
+        bpd = beta + d
+        q_over_bpd = q / bpd
+        e = cmath.exp(-d * t)
+        one_minus_e = 1.0 - e if abs(d * t) > 1e-5 else d * t * (1.0 - 0.5 * d * t)
+        bmd = -(sigma[j] * sigma[j]) * q_over_bpd
+        dd = -q * one_minus_e / (bpd - bmd * e)
+        ome_over_d = t if d == 0 else one_minus_e / d
+        x = bmd * ome_over_d / 2.0
+        if abs(x) < 1e-8:
+            l1 = 1.0 - x / 2.0
+        else:
+            xr, xi = x.real, x.imag
+            l1 = complex(0.5 * math.log1p(xr * (2.0 + xr) + xi * xi), math.atan2(xi, 1.0 + xr)) / x
+        cc = -(kappa[j] * q_over_bpd) * (t - ome_over_d * l1)
+        total += cc * theta[j] + dd * v0[j]
+    return total
+
+
+def _plan(t, w, xmax, v0, kappa, theta, sigma, rho, power, shift, tol_log, n_base,
+          rate_nodes, rate_tail, sizes, u_out, n_out):  # pragma: no cover - compiled
+    """Pass 1: cut-off, panels and node counts per entry (``u_out[e] = (U1, U)``)."""
+    for e in range(t.shape[0]):
+        if w[e] <= 0.0:
+            u_out[e, 0] = 0.0
+            u_out[e, 1] = 0.0
+            n_out[e, 0] = 0
+            n_out[e, 1] = 0
+            continue
+        c = 1.0 / math.sqrt(max(w[e], 1e-14))
+        last = -1
+        quiet = 0
+        prev_u, prev_p, cur_u, cur_p = 0.0, 0.0, 0.0, 0.0
+        lo_u, lo_p, hi_u, hi_p = 0.0, 0.0, 0.0, 0.0
+        for k in range(64):
+            u = c * 2.0 ** (k / 2.0 - 2.0)
+            lc = _log_cf(complex(u, shift), t[e], v0[e], kappa[e], theta[e], sigma[e], rho[e])
+            cur_u, cur_p = u, lc.imag
+            if lc.real - power * math.log(max(u, 1.0)) > tol_log:
+                last = k
+                lo_u, lo_p, hi_u, hi_p = prev_u, prev_p, cur_u, cur_p
+                quiet = 0
+            else:
+                quiet += 1
+                if quiet >= 3:
+                    break
+            prev_u, prev_p = cur_u, cur_p
+        upper = c * 2.0 ** ((min(last + 1, 63)) / 2.0 - 2.0)
+        upper = max(upper, 4.0 * c)
+        slope = abs(hi_p - lo_p) / (hi_u - lo_u) if hi_u > lo_u else 0.0
+        u1 = min(upper, 9.0 * c)
+        need_a = rate_nodes * xmax[e] * u1 + 24.0
+        need_b = rate_tail * (xmax[e] + slope) * (upper - u1) + 16.0
+        n_a = n_base
+        if need_a > n_a:
+            n_a = sizes[-1]
+            for s in sizes:
+                if s >= need_a:
+                    n_a = s
+                    break
+        n_b = max(n_base // 3, 8)
+        if need_b > n_b:
+            n_b = sizes[-1]
+            for s in sizes:
+                if s >= need_b:
+                    n_b = s
+                    break
+        u_out[e, 0] = u1
+        u_out[e, 1] = upper
+        n_out[e, 0] = n_a
+        n_out[e, 1] = n_b
+
+
+def _fill(t, w, v0, kappa, theta, sigma, rho, price, panels, counts, offsets, node_y, node_w,
+          node_off, u_buf, g_buf):  # pragma: no cover - compiled
+    """Pass 2: nodes ``u`` and integrand weights ``g`` (control-variate difference included)."""
+    for e in range(t.shape[0]):
+        pos = offsets[e]
+        for p in range(2):
+            n = counts[e, p]
+            if n == 0:
+                continue
+            a = 0.0 if p == 0 else panels[e, 0]
+            b = panels[e, 0] if p == 0 else panels[e, 1]
+            start = node_off[n]
+            for k in range(n):
+                u = a + (b - a) * node_y[start + k]
+                du = (b - a) * node_w[start + k]
+                lc = _log_cf(complex(u, -0.5), t[e], v0[e], kappa[e], theta[e], sigma[e], rho[e])
+                diff = cmath.exp(lc) - math.exp(-0.5 * w[e] * (u * u + 0.25))
+                if price:
+                    g = diff * du / (u * u + 0.25)
+                else:
+                    g = diff * du / complex(0.5, u)
+                u_buf[pos] = u
+                g_buf[pos] = g
+                pos += 1
+
+
+def _phase(x, idx, offsets, u_buf, g_buf, out):  # pragma: no cover - compiled
+    """Pass 3: ``out[o] = sum_k Re[e^{i u_k x_o} g_k]`` over the nodes of entry ``idx[o]``."""
+    for o in range(x.shape[0]):
+        e = idx[o]
+        s = 0.0
+        xo = x[o]
+        for k in range(offsets[e], offsets[e + 1]):
+            arg = u_buf[k] * xo
+            g = g_buf[k]
+            s += math.cos(arg) * g.real - math.sin(arg) * g.imag
+        out[o] = s
+
+
+if AVAILABLE:
+    _log_cf = njit(cache=True, fastmath=False)(_log_cf)
+    plan_nodes = njit(cache=True)(_plan)
+    fill_integrand = njit(cache=True)(_fill)
+    phase_sums = njit(cache=True)(_phase)
+else:  # pragma: no cover
+    plan_nodes = fill_integrand = phase_sums = None
