@@ -15,6 +15,8 @@ def _show(value: Any) -> str:
         if arr.size > 6:
             return f"array(shape={arr.shape})"
         return np.array2string(arr, precision=6, separator=", ")
+    if arr is not None and arr.ndim == 0 and arr.dtype.kind in "biufc":
+        return repr(arr.item())
     return repr(value)
 
 
