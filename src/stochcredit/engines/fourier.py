@@ -92,13 +92,13 @@ def _mean_variance(dynamics: Any, t: np.ndarray) -> np.ndarray:
 
 
 def _cutoff(dynamics: Any, t: np.ndarray, c: np.ndarray, shift: complex,
-            power: float) -> tuple[np.ndarray, np.ndarray]:
+            power: float, tol: float = _TOL) -> tuple[np.ndarray, np.ndarray]:
     """Cut-off ``U`` beyond which ``|phi(u + shift)| / u^power < 1e-16`` (geometric scan), and
     the phase slope ``|d arg phi / du|`` of the characteristic function just below ``U``."""
     scan = c[..., None] * np.exp2(np.arange(_N_SCAN) / 2.0 - 2.0)       # c/4 ... c * 2^29.5
     lc = _log_cf(dynamics, scan + shift, t[..., None])
     bound = lc.real - power * np.log(np.maximum(scan, 1.0))
-    big = bound > np.log(_TOL)
+    big = bound > np.log(tol)
     last = _N_SCAN - 1 - np.argmax(big[..., ::-1], axis=-1)
     last = np.where(big.any(axis=-1), last, 0)
     upper = np.take_along_axis(scan, np.minimum(last + 1, _N_SCAN - 1)[..., None], -1)[..., 0]
@@ -112,7 +112,7 @@ def _cutoff(dynamics: Any, t: np.ndarray, c: np.ndarray, shift: complex,
 
 
 def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: complex,
-           n_nodes: int, power: float) -> tuple[np.ndarray, np.ndarray]:
+           n_nodes: int, power: float, tol: float = _TOL) -> tuple[np.ndarray, np.ndarray]:
     """Nodes (shape ``t.shape + (n,)``) and weights adapted to the decay of phi(u + shift).
 
     Panel A, ``[0, U1]`` with ``U1 = min(U, 9/sqrt(w))`` (the Gaussian bulk) and panel B,
@@ -122,7 +122,7 @@ def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: co
     at 4096 per panel.
     """
     c = 1.0 / np.sqrt(np.maximum(w, 1e-14))
-    upper, slope = _cutoff(dynamics, t, c, shift, power)
+    upper, slope = _cutoff(dynamics, t, c, shift, power, tol)
     upper = np.maximum(upper, 4.0 * c)
     # zero expected variance (T = 0, or v0 = theta = 0): phi = 1 exactly and the control variate
     # is exact, so the correction integrand vanishes; keep its (unused) panels small
@@ -183,7 +183,7 @@ def _bs_parts(fwd, strike, w, x):
     return np.maximum(call, 0.0), np.maximum(put, 0.0), ndtr(d2), ndtr(-d2)
 
 
-def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want):
+def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol):
     """sum_k Re[e^{i u_k x} g_k] through the numba kernels, or None if not applicable."""
     from . import fourier_kernels as fk
 
@@ -209,7 +209,7 @@ def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want):
     panels = np.empty((n_entries, 2))
     counts = np.empty((n_entries, 2), dtype=np.int64)
     power = 2.0 if want == "price" else 1.0
-    fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, power, -0.5, np.log(_TOL),
+    fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, power, -0.5, np.log(tol),
                   n_nodes, _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, panels, counts)
     node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
     ys, ws, pos = [], [], 0
@@ -231,15 +231,15 @@ def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want):
     return out.reshape(shape)
 
 
-def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want, compiled=True):
+def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want, compiled=True, tol=_TOL):
     w = _mean_variance(dynamics, t_cf)
     shape = np.broadcast_shapes(x.shape, t_cf.shape)
     w_b = np.broadcast_to(w, shape)
     call_bs, put_bs, nd2, nd_minus_d2 = _bs_parts(fwd, strike, w_b, x)
-    total = _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want) if compiled else None
+    total = _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol) if compiled else None
     if total is None:
         power = 2.0 if want == "price" else 1.0
-        u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, power)
+        u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, power, tol)
         lc = _log_cf(dynamics, u - 0.5j, t_cf[..., None])
         diff = np.exp(lc) - np.exp(-0.5 * w[..., None] * (u * u + 0.25))
         g = diff * (du / (u * u + 0.25)) if want == "price" else diff * du / (0.5 + 1j * u)
@@ -251,9 +251,9 @@ def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want, compiled=True):
     return nd2 + corr, nd_minus_d2 - corr
 
 
-def _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want):
+def _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want, tol=_TOL):
     w = _mean_variance(dynamics, t_cf)
-    u, du = _nodes(dynamics, t_cf, w, x, 0.0, n_nodes, 1.0)
+    u, du = _nodes(dynamics, t_cf, w, x, 0.0, n_nodes, 1.0, tol)
     g2 = np.exp(_log_cf(dynamics, u + 0j, t_cf[..., None])) * du / (1j * u)
     phi2 = 0.5 + _phase_sum(x, u, g2) / np.pi
     if want == "prob":
@@ -264,19 +264,21 @@ def _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want):
     return call, call - (fwd - strike)
 
 
-def _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, want):
+def _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, want, tol):
     method = v.choice("method", method, METHODS + ("lewis_numpy",))
     n_nodes = v.integer("n_nodes", n_nodes, minimum=8)
+    tol = v.in_range("tol", tol, 0.0, 1e-3, lo_open=True)
     t_cf, fwd, disc, x, strike = _prepare(spot, strike, T, rate, dividend, dynamics)
     if method == "gil_pelaez":
-        return _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want), disc
+        return _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want, tol), disc
     return _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want,
-                  compiled=method == "lewis"), disc
+                  compiled=method == "lewis", tol=tol), disc
 
 
 def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
                  dynamics: Any, kind: str = "call", dividend: ArrayLike = 0.0, *,
-                 method: str = "lewis", n_nodes: int = 48) -> float | np.ndarray:
+                 method: str = "lewis", n_nodes: int = 48,
+                 tol: float = _TOL) -> float | np.ndarray:
     """European call or put price under any dynamics with a ``char_fn`` (H-2 / Lewis).
 
     Parameters
@@ -297,6 +299,9 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
         Base Gauss-Legendre nodes per (parameter set, maturity) for the bulk panel (a third of
         it for the tail panel); more are added for oscillating integrands. 48 gives <= 1e-12
         relative vs QuantLib on the test grid, 32 about 1e-11.
+    tol : float
+        Truncation: the integral stops where ``|phi(u - i/2)| / u^2`` falls below ``tol``
+        (default 1e-16); 1e-12 is ample for calibration and shortens slowly decaying tails.
 
     Returns
     -------
@@ -310,7 +315,7 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
     """
     kind = v.choice("kind", kind, ("call", "put"))
     (call, put), disc = _undiscounted(spot, strike, T, rate, dynamics, dividend, method,
-                                      n_nodes, "price")
+                                      n_nodes, "price", tol)
     out = disc * (call if kind == "call" else put)
     out = np.maximum(out, 0.0)
     return float(out) if out.ndim == 0 else out
@@ -318,7 +323,8 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
 
 def exercise_probability(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
                          dynamics: Any, dividend: ArrayLike = 0.0, *, kind: str = "call",
-                         method: str = "lewis", n_nodes: int = 48) -> float | np.ndarray:
+                         method: str = "lewis", n_nodes: int = 48,
+                         tol: float = _TOL) -> float | np.ndarray:
     """Risk-neutral exercise probability: ``Q(S_T > K)`` for a call (the seed's ``Phi_2``, H-2),
     ``Q(S_T < K)`` for a put.
 
@@ -328,7 +334,8 @@ def exercise_probability(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate:
     ``Q(S_T < B)`` (H-3).
     """
     kind = v.choice("kind", kind, ("call", "put"))
-    prob, _ = _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, "prob")
+    prob, _ = _undiscounted(spot, strike, T, rate, dynamics, dividend, method, n_nodes, "prob",
+                            tol)
     if kind == "put":
         prob = 1.0 - prob if method == "gil_pelaez" else prob[1]
     elif method != "gil_pelaez":

@@ -160,21 +160,105 @@ def _fill(t, w, v0, kappa, theta, sigma, rho, price, panels, counts, offsets, no
                 pos += 1
 
 
+def _direct(xo, lo, hi, u_buf, g_buf):  # pragma: no cover - compiled
+    s = 0.0
+    for k in range(lo, hi):
+        arg = u_buf[k] * xo
+        g = g_buf[k]
+        s += math.cos(arg) * g.real - math.sin(arg) * g.imag
+    return s
+
+
 def _phase(x, idx, offsets, u_buf, g_buf, out):  # pragma: no cover - compiled
-    """Pass 3: ``out[o] = sum_k Re[e^{i u_k x_o} g_k]`` over the nodes of entry ``idx[o]``."""
+    """Pass 3: ``out[o] = sum_k Re[e^{i u_k x_o} g_k]`` over the nodes of entry ``idx[o]``.
+
+    The sum is a band-limited (entire) function of ``x`` with frequencies ``<= U`` (the largest
+    node carrying weight above 1e-17 of the largest weight). When an entry has many strikes, it is evaluated exactly at ``m = U h + 40``
+    Chebyshev points of the strikes' range ``[mid - h, mid + h]`` and interpolated (Chebyshev
+    coefficients of such a function decay like Bessel ``J_n(U h)``, i.e. below 1e-16 for
+    ``n > U h + 40``); otherwise it is summed directly.
+    """
+    n_entries = offsets.shape[0] - 1
+    lo_x = np.full(n_entries, np.inf)
+    hi_x = np.full(n_entries, -np.inf)
+    count = np.zeros(n_entries, dtype=np.int64)
     for o in range(x.shape[0]):
         e = idx[o]
-        s = 0.0
-        xo = x[o]
+        count[e] += 1
+        lo_x[e] = min(lo_x[e], x[o])
+        hi_x[e] = max(hi_x[e], x[o])
+    m_of = np.zeros(n_entries, dtype=np.int64)
+    coef_off = np.zeros(n_entries + 1, dtype=np.int64)
+    for e in range(n_entries):
+        # effective bandwidth: nodes whose weight is below 1e-17 of the largest cannot move
+        # the result (sum of |g| bounds the function) - they do not count towards U
+        gmax = 0.0
         for k in range(offsets[e], offsets[e + 1]):
-            arg = u_buf[k] * xo
-            g = g_buf[k]
-            s += math.cos(arg) * g.real - math.sin(arg) * g.imag
-        out[o] = s
+            gmax = max(gmax, abs(g_buf[k]))
+        umax = 0.0
+        for k in range(offsets[e], offsets[e + 1]):
+            if abs(g_buf[k]) > 1e-17 * gmax:
+                umax = max(umax, u_buf[k])
+        h = 0.5 * (hi_x[e] - lo_x[e])
+        m = int(umax * h) + 40
+        if h > 0.0 and 2 * m < count[e]:
+            m_of[e] = m
+        coef_off[e + 1] = coef_off[e] + m_of[e]
+    coef = np.zeros(coef_off[-1])
+    for e in range(n_entries):
+        m = m_of[e]
+        if m == 0:
+            continue
+        mid = 0.5 * (hi_x[e] + lo_x[e])
+        h = 0.5 * (hi_x[e] - lo_x[e])
+        f = np.empty(m)
+        tj = np.empty(m)
+        for j in range(m):
+            tj[j] = math.cos(math.pi * (j + 0.5) / m)
+            f[j] = _direct(mid + h * tj[j], offsets[e], offsets[e + 1], u_buf, g_buf)
+        c0 = coef_off[e]
+        # a_n = (2/m) sum_j f_j T_n(t_j), T_n by the three-term recurrence
+        t_prev = np.ones(m)
+        t_cur = tj.copy()
+        s0 = 0.0
+        for j in range(m):
+            s0 += f[j]
+        coef[c0] = s0 / m
+        if m > 1:
+            s1 = 0.0
+            for j in range(m):
+                s1 += f[j] * t_cur[j]
+            coef[c0 + 1] = 2.0 * s1 / m
+        for n in range(2, m):
+            sn = 0.0
+            for j in range(m):
+                t_next = 2.0 * tj[j] * t_cur[j] - t_prev[j]
+                t_prev[j] = t_cur[j]
+                t_cur[j] = t_next
+                sn += f[j] * t_next
+            coef[c0 + n] = 2.0 * sn / m
+    for o in range(x.shape[0]):
+        e = idx[o]
+        m = m_of[e]
+        if m == 0:
+            out[o] = _direct(x[o], offsets[e], offsets[e + 1], u_buf, g_buf)
+            continue
+        mid = 0.5 * (hi_x[e] + lo_x[e])
+        h = 0.5 * (hi_x[e] - lo_x[e])
+        t = (x[o] - mid) / h
+        c0 = coef_off[e]
+        b1 = 0.0
+        b2 = 0.0
+        for n in range(m - 1, 0, -1):
+            b0 = 2.0 * t * b1 - b2 + coef[c0 + n]
+            b2 = b1
+            b1 = b0
+        out[o] = t * b1 - b2 + coef[c0]
 
 
 if AVAILABLE:
     _log_cf = njit(cache=True, fastmath=False)(_log_cf)
+    _direct = njit(cache=True)(_direct)
     plan_nodes = njit(cache=True)(_plan)
     fill_integrand = njit(cache=True)(_fill)
     phase_sums = njit(cache=True)(_phase)

@@ -82,7 +82,7 @@ def dynamics_from_params(model: str, params: dict) -> Any:
 
 def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLike,
                           rate: ArrayLike, dynamics: Any, *, n_nodes: int = 32,
-                          method: str = "lewis") -> np.ndarray:
+                          method: str = "lewis", tol: float = 1e-16) -> np.ndarray:
     """Vectorised Merton credit spreads ``CS(T) = -ln(D_0/B)/T - r`` (H-3): the calibration hot path.
 
     Computed as ``CS = -log1p(-P(S_0, B, T) e^{rT} / B) / T`` with the put from the Fourier engine
@@ -101,10 +101,16 @@ def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLi
         against ``M`` maturities in one call; a ``MultiFactorHeston`` of factors with ``(P, 1)``
         parameters works the same way.
     n_nodes : int
-        Base quadrature size (32 gives ~1e-11 relative puts on the QuantLib test grid;
-        nodes are added automatically where the characteristic function decays slowly).
+        Base quadrature size (nodes are added automatically where the characteristic
+        function decays slowly or oscillates).
     method : {"lewis", "gil_pelaez"}
         Fourier representation of the put (the seed's Gil-Pelaez form is kept for cross-checks).
+    tol : float
+        Truncation of the Fourier integral (see :func:`~stochcredit.engines.fourier.option_price`).
+        With the defaults, spreads agree with a 128-node reference to ~1e-8 relative (floor
+        0.01 bp) over random two-factor parameter sets (kappa up to 15, sigma up to 1.5,
+        |rho| up to 0.99); ``n_nodes=16, tol=1e-12`` is ~15 % faster at ~4e-7. The cost is
+        dominated by the nodes needed for the slowly decaying, oscillating tail.
 
     Returns
     -------
@@ -128,7 +134,7 @@ def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLi
     debt = np.asarray(v.positive("debt", debt))
     rate = np.asarray(v.finite("rate", rate))
     put = option_price(asset, debt, t, rate, dynamics, kind="put", n_nodes=n_nodes,
-                       method=method)
+                       method=method, tol=tol)
     ratio = np.minimum(put * np.exp(rate * t) / debt, 1.0)
     with np.errstate(divide="ignore"):
         out = -np.log1p(-ratio) / t
