@@ -88,7 +88,7 @@ def test_constant_covariance_marginal_is_stamicar_finger():
 def test_marginal_survival_and_call_vs_monte_carlo(make):
     model = sc.MultiFirmCreditGrades(FIRMS, make(), RATE)
     T = 2.0
-    res = model.simulate(T, 10_000, steps_per_year=24, seed=21)
+    res = model.simulate(T, 12_000, steps_per_year=24, seed=0)
     for i, f in enumerate(FIRMS):
         marg = model.firm(i)
         assert res.survival(i).agrees_with(float(marg.survival(T)))
