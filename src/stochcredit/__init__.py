@@ -35,12 +35,14 @@ _EXPORTS: dict[str, str] = {
     "GammaProcess": "stochcredit.dynamics.gamma_process",
     "WishartCovariance": "stochcredit.dynamics.wishart",
     "PrincipalComponentCovariance": "stochcredit.dynamics.principal_component",
+    "ConstantCovariance": "stochcredit.dynamics.constant_covariance",
     # models
     "Merton": "stochcredit.models.merton",
     "CreditGrades": "stochcredit.models.creditgrades",
     "CreditGradesEquity": "stochcredit.models.creditgrades_equity",
     "Firm": "stochcredit.models.multifirm",
     "MultiFirmCreditGrades": "stochcredit.models.multifirm",
+    "joint_survival_constant_correlation": "stochcredit.models.joint_survival",
     # instruments
     "CDS": "stochcredit.instruments.cds",
     "forward_cds": "stochcredit.instruments.cds",
@@ -50,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "cds_option_greeks": "stochcredit.instruments.cds_options",
     "implied_black_vol": "stochcredit.instruments.cds_options",
     "CDSOption": "stochcredit.instruments.cds_options",
+    "first_to_default_spread": "stochcredit.instruments.first_to_default",
     # calibration
     "calibrate_merton": "stochcredit.calibration.merton",
 }
