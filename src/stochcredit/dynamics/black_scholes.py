@@ -37,9 +37,11 @@ class BlackScholes:
         """Shape of ``vol`` (``()`` for a single value)."""
         return np.shape(self.vol)
 
-    def with_trailing_axis(self) -> "BlackScholes":
+    def with_trailing_axis(self) -> BlackScholes:
         """Copy whose array ``vol`` gets one extra trailing axis (used by the Fourier engine)."""
-        return self if np.ndim(self.vol) == 0 else replace(self, vol=np.asarray(self.vol)[..., None])
+        if np.ndim(self.vol) == 0:
+            return self
+        return replace(self, vol=np.asarray(self.vol)[..., None])
 
     def log_char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """``ln E[exp(i u X_t)] = -vol^2 t (u^2 + i u) / 2``."""

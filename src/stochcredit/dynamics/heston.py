@@ -1,4 +1,4 @@
-"""Heston stochastic variance: dS/S = r dt + sqrt(V) dZ, dV = kappa (theta - V) dt + sigma sqrt(V) dW.
+"""Heston variance: dS/S = r dt + sqrt(V) dZ, dV = kappa (theta - V) dt + sigma sqrt(V) dW.
 
 The characteristic function of the martingale log-return is written in the "little Heston trap"
 form (MODELS.md H-1; Albrecher et al. 2007) and then rearranged so that no term divides by
@@ -134,7 +134,7 @@ class Heston:
         """Broadcast shape of the parameters (``()`` for a single parameter set)."""
         return np.broadcast_shapes(*(np.shape(p) for p in self._params()))
 
-    def with_trailing_axis(self) -> "Heston":
+    def with_trailing_axis(self) -> Heston:
         """Copy whose array parameters get one extra trailing axis (used by the Fourier engine)."""
         f = lambda p: p if np.ndim(p) == 0 else np.asarray(p)[..., None]  # noqa: E731
         return replace(self, v0=f(self.v0), kappa=f(self.kappa), theta=f(self.theta),

@@ -65,7 +65,7 @@ class MultiFactorHeston:
         """Broadcast shape of all factors' parameters."""
         return np.broadcast_shapes(*(f.param_shape for f in self.factors))
 
-    def with_trailing_axis(self) -> "MultiFactorHeston":
+    def with_trailing_axis(self) -> MultiFactorHeston:
         """Copy whose array parameters get one extra trailing axis (used by the Fourier engine)."""
         return MultiFactorHeston(tuple(f.with_trailing_axis() for f in self.factors))
 

@@ -7,10 +7,9 @@ Two methods, chosen with ``method=``:
     variate of the same expected integrated variance ``w = E[int_0^T v]`` (Andersen-Piterbarg
     2007)::
 
-        C = C_BS(w) - e^{-rT} sqrt(F K)/pi * int_0^inf Re[e^{i u x} (phi(u - i/2) - e^{-w(u^2+1/4)/2})]
-                                                    / (u^2 + 1/4) du
-        P(S_T > K) = N(d_2(w)) + sqrt(F/K)/pi * int_0^inf Re[e^{i u x} (phi(u - i/2) - e^{-w(u^2+1/4)/2})]
-                                                    / (1/2 + i u) du
+        D(u) = phi(u - i/2) - e^{-w (u^2 + 1/4)/2}
+        C = C_BS(w) - e^{-rT} sqrt(F K)/pi * int_0^inf Re[e^{i u x} D(u)] / (u^2 + 1/4) du
+        P(S_T > K) = N(d_2(w)) + sqrt(F/K)/pi * int_0^inf Re[e^{i u x} D(u) / (1/2 + i u)] du
 
     with ``F = S e^{(r-q)T}`` and ``x = ln(F/K)``. The control variate makes Black-Scholes (and
     Heston at ``sigma = 0``) exact, and keeps the correction integral small, so puts and calls

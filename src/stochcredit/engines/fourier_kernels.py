@@ -173,7 +173,8 @@ def _phase(x, idx, offsets, u_buf, g_buf, out):  # pragma: no cover - compiled
     """Pass 3: ``out[o] = sum_k Re[e^{i u_k x_o} g_k]`` over the nodes of entry ``idx[o]``.
 
     The sum is a band-limited (entire) function of ``x`` with frequencies ``<= U`` (the largest
-    node carrying weight above 1e-17 of the largest weight). When an entry has many strikes, it is evaluated exactly at ``m = U h + 40``
+    node carrying weight above 1e-17 of the largest weight). When an entry has many strikes, it
+    is evaluated exactly at ``m = U h + 40``
     Chebyshev points of the strikes' range ``[mid - h, mid + h]`` and interpolated (Chebyshev
     coefficients of such a function decay like Bessel ``J_n(U h)``, i.e. below 1e-16 for
     ``n > U h + 40``); otherwise it is summed directly.

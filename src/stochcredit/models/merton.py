@@ -83,7 +83,7 @@ def dynamics_from_params(model: str, params: dict) -> Any:
 def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLike,
                           rate: ArrayLike, dynamics: Any, *, n_nodes: int = 32,
                           method: str = "lewis", tol: float = 1e-16) -> np.ndarray:
-    """Vectorised Merton credit spreads ``CS(T) = -ln(D_0/B)/T - r`` (H-3): the calibration hot path.
+    """Vectorised Merton credit spreads ``CS(T) = -ln(D_0/B)/T - r`` (H-3): calibration hot path.
 
     Computed as ``CS = -log1p(-P(S_0, B, T) e^{rT} / B) / T`` with the put from the Fourier engine
     (Lewis contour, Black-Scholes control variate), so spreads far below 1 bp are accurate.
@@ -125,8 +125,8 @@ def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLi
     >>> P = 1000
     >>> rng = np.random.default_rng(0)
     >>> f = lambda lo, hi: rng.uniform(lo, hi, (P, 1))
-    >>> dyn = sc.MultiFactorHeston([sc.Heston(f(.01, .2), f(.5, 5), f(.01, .2), f(.1, 1), f(-.9, .9)),
-    ...                             sc.Heston(f(.01, .2), f(.5, 5), f(.01, .2), f(.1, 1), f(-.9, .9))])
+    >>> factor = lambda: sc.Heston(f(.01, .2), f(.5, 5), f(.01, .2), f(.1, 1), f(-.9, .9))
+    >>> dyn = sc.MultiFactorHeston([factor(), factor()])
     >>> merton_credit_spreads(np.arange(1, 12.0), 1.0, 0.4, 0.0025, dyn).shape
     (1000, 11)
     """
@@ -196,7 +196,8 @@ class Merton:
         return float(out) if np.ndim(out) == 0 else out
 
     def credit_spread(self, T: ArrayLike) -> float | np.ndarray:
-        """``CS(T) = -ln(D_0/B)/T - r`` (H-3), decimals; ``T > 0``. See :func:`merton_credit_spreads`."""
+        """``CS(T) = -ln(D_0/B)/T - r`` (H-3) as decimals, ``T > 0``; see
+        :func:`merton_credit_spreads`."""
         out = merton_credit_spreads(T, self.asset, self.debt, self.rate, self.dynamics,
                                     n_nodes=48)
         return float(out) if np.ndim(out) == 0 else out
