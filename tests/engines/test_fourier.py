@@ -170,3 +170,15 @@ def test_any_char_fn_object_is_priced():
     K = np.array([70.0, 100.0, 140.0])
     np.testing.assert_allclose(option_price(100.0, K, 2.0, 0.01, _GenericHeston(HESTON)),
                                option_price(100.0, K, 2.0, 0.01, HESTON), rtol=1e-11)
+
+
+@pytest.mark.parametrize("rho", [-1.0, 1.0])
+def test_perfect_correlation_is_the_limit_of_near_perfect(rho):
+    """|rho| = 1 (the paper's Chevron Heston fit has rho = -1) is continuous in rho."""
+    K = np.array([0.16, 0.5, 1.0, 1.5])[:, None]
+    T = np.array([0.1, 1.0, 10.0])
+    at = option_price(1.0, K, T, 0.0025, sc.Heston(0.2, 5.0, 0.13, 2.0, rho), "put")
+    near = option_price(1.0, K, T, 0.0025, sc.Heston(0.2, 5.0, 0.13, 2.0, rho * (1 - 1e-9)),
+                        "put")
+    assert np.all(np.isfinite(at))
+    np.testing.assert_allclose(at, near, rtol=1e-6, atol=1e-12)
