@@ -17,7 +17,8 @@ def test_multifirm_csv_output_is_consistent(model, capsys):
                  "--steps-per-year", "12", "-f", "csv"])
     assert code == 0
     df = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
-    assert {"survival_0", "joint_survival", "default_correlation_01", "ftd_spread_bp"} <= set(df.index)
+    expected = {"survival_0", "joint_survival", "default_correlation_01", "ftd_spread_bp"}
+    assert expected <= set(df.index)
     js = df.loc["joint_survival", "monte_carlo"]
     ftd = df.loc["first_to_default_probability", "monte_carlo"]
     assert js + ftd == pytest.approx(1.0)

@@ -86,7 +86,7 @@ def test_three_firms_general_orthogonal_matrix():
         deriv = -(cov.marginal(i).variance_laplace(h, 2.0)
                   - cov.marginal(i).variance_laplace(0.0, 2.0)) / h
         ints = [sc.CIR(l0, k, th, s).integrated_mean(2.0)
-                for l0, k, th, s in zip(cov.lambda0, cov.kappa, cov.theta, cov.sigma)]
+                for l0, k, th, s in zip(cov.lambda0, cov.kappa, cov.theta, cov.sigma, strict=False)]
         assert deriv == pytest.approx(float(q_mat[i] ** 2 @ np.array(ints)), rel=1e-5)
     np.testing.assert_allclose(cov.mean(0.0), cov.sigma0)
 

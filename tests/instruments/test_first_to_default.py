@@ -8,8 +8,10 @@ from scipy.stats import norm
 
 import stochcredit as sc
 from stochcredit.dynamics.constant_covariance import ConstantCovariance
-from stochcredit.instruments.first_to_default import (first_to_default_spread,
-                                                      simulated_survival_curve)
+from stochcredit.instruments.first_to_default import (
+    first_to_default_spread,
+    simulated_survival_curve,
+)
 from stochcredit.models.joint_survival import joint_survival_constant_correlation
 
 FIRMS = [sc.Firm(40.0, 50.0, 0.5), sc.Firm(30.0, 45.0, 0.6)]

@@ -95,7 +95,10 @@ class PrincipalComponentCovariance:
         return np.einsum("ik,...k,jk->...ij", a, lam, a)
 
     def mean_eigenvalues(self, t: ArrayLike) -> np.ndarray:
-        """E[lambda_j(t)] = theta_j + (lambda_j(0) - theta_j) e^{-kappa_j t}; shape ``t.shape + (n,)``."""
+        """E[lambda_j(t)] = theta_j + (lambda_j(0) - theta_j) e^{-kappa_j t}.
+
+        Shape ``t.shape + (n,)``.
+        """
         t_arr = np.asarray(v.nonnegative("t", t))[..., None]
         return self.theta + (self.lambda0 - self.theta) * np.exp(-self.kappa * t_arr)
 
@@ -173,8 +176,10 @@ class PrincipalComponentMarginal:
         return float(out) if np.ndim(out) == 0 else out
 
     def integrated_mean(self, t: ArrayLike) -> float | np.ndarray:
-        """E[int_0^t Sigma_ii] = sum_j A_ij^2 [theta_j t + (lambda_j(0) - theta_j)(1 - e^{-kappa_j t})/kappa_j]
-        (PC-2)."""
+        """E[int_0^t Sigma_ii] (PC-2)::
+
+            sum_j A_ij^2 [theta_j t + (lambda_j(0) - theta_j)(1 - e^{-kappa_j t})/kappa_j]
+        """
         t_arr = np.asarray(v.nonnegative("t", t))[..., None]
         pc = self.covariance
         each = pc.theta * t_arr - (pc.lambda0 - pc.theta) * np.expm1(-pc.kappa * t_arr) / pc.kappa

@@ -54,7 +54,7 @@ def wishart_integrated_laplace(gamma_diag_index: int, s: ArrayLike, t: ArrayLike
 
     With ``Gamma = s e_i e_i'`` and ``H = [[-M, 2Q'Q], [Gamma, M']]`` the Riccati solution is
     ``A(t) = E21 E11^{-1}`` (WI-3) and ``c(t) = (beta/2)[ln det E11 + t Tr M]`` when
-    ``Omega Omega' = beta Q'Q`` (WI-4). Instead of one ``exp(tH)`` (which overflows for large ``s t``)
+    ``Omega Omega' = beta Q'Q`` (WI-4). Instead of one ``exp(tH)`` (overflows for large ``s t``)
     the map is applied in ``m_j`` steps of ``h = t/m_j`` with ``E = exp(hH)``:
 
         A <- (E21 + E22 A)(E11 + E12 A)^{-1},     ln det X += ln det(E11 + E12 A)
@@ -166,7 +166,7 @@ def _propagate(h_mat: np.ndarray, h: np.ndarray, steps: np.ndarray, n: int, dtyp
     gauss = []
     if drift is not None:
         nodes, weights = np.polynomial.legendre.leggauss(12)
-        for nd, wt in zip(nodes, weights):
+        for nd, wt in zip(nodes, weights, strict=False):
             frac = 0.5 * (nd + 1.0)
             gauss.append((0.5 * wt, _blocks(expm_batch(h_mat * (frac * h)[:, None, None]), n)))
     a = np.zeros((big, n, n), dtype=dtype)
@@ -233,7 +233,8 @@ class WishartCovariance:
 
     Notes
     -----
-    Seed Remark 1 (WI-5): for n = 1, ``M = -kappa/2``, ``Q = eps/2`` and ``beta = 4 kappa theta/eps^2``
+    Seed Remark 1 (WI-5): for n = 1, ``M = -kappa/2``, ``Q = eps/2`` and
+    ``beta = 4 kappa theta/eps^2``
     (i.e. ``Omega^2 = kappa theta``) give CIR(kappa, theta, eps) and the transform reduces to HC-1.
 
     Examples
@@ -269,7 +270,8 @@ class WishartCovariance:
         qtq = q.T @ q
         if (self.beta is None) == (self.omega is None):
             raise InvalidParameterError(
-                "beta/omega: give exactly one of beta (degrees of freedom) and omega (drift matrix); "
+                "beta/omega: give exactly one of beta (degrees of freedom) and omega "
+                "(drift matrix); "
                 f"got beta={self.beta!r} and omega={'None' if self.omega is None else 'a matrix'}")
         if self.beta is not None:
             beta = v.in_range("beta", self.beta, lo=max(n - 1.0, 0.0))
@@ -298,7 +300,7 @@ class WishartCovariance:
 
     @property
     def integer_beta(self) -> int | None:
-        """``beta`` as an int when it is a whole number ``>= n`` (exact OU simulation), else None."""
+        """``beta`` as an int when it is a whole number ``>= n`` (exact OU paths), else None."""
         if self.beta is not None and float(self.beta).is_integer() and self.beta >= self.n:
             return int(self.beta)
         return None

@@ -71,8 +71,10 @@ def joint_survival_constant_correlation(x1: float, x2: float, vol1: float, vol2:
 
     Zhou's (2001) wedge formula with drift (Iyengar 1985 + Girsanov)::
 
-        Q12(t) = int_0^alpha int_0^inf exp(nu.(u - u0) - |nu|^2 t/2) p_alpha(t; r, phi | r0, phi0) r dr dphi
-        p_alpha = (2/(alpha t)) e^{-(r^2 + r0^2)/(2t)} sum_{n>=1} sin(n pi phi/alpha) sin(n pi phi0/alpha) I_{n pi/alpha}(r r0/t)
+        Q12(t) = int_0^alpha int_0^inf exp(nu.(u - u0) - |nu|^2 t/2)
+                                       * p_alpha(t; r, phi | r0, phi0) r dr dphi
+        p_alpha = (2/(alpha t)) e^{-(r^2 + r0^2)/(2t)}
+                  * sum_{n>=1} sin(n pi phi/alpha) sin(n pi phi0/alpha) I_{n pi/alpha}(r r0/t)
 
     with ``z_i = x_i/vol_i``, ``u0 = ((z1 - rho z2)/sqrt(1-rho^2), z2)`` in polar coordinates
     ``(r0, phi0)``, ``nu = ((mu1 - rho mu2)/sqrt(1-rho^2), mu2)``, ``mu_i = -vol_i/2`` and

@@ -1,4 +1,6 @@
-"""Joint default of n firms under a (stochastic) covariance by Monte Carlo (MODELS_CREDITGRADES.md §H).
+"""Joint default of n firms under a (stochastic) covariance by Monte Carlo.
+
+MODELS_CREDITGRADES.md §H.
 
 Per step of length h, given the covariance path:
 

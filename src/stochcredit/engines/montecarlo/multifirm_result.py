@@ -20,10 +20,14 @@ __all__ = ["MultiFirmSimulationResult", "p_gbm"]
 
 
 def p_gbm(x0: np.ndarray, integrated: np.ndarray) -> np.ndarray:
-    """(IM-0) P(min_{s<=I} x0 + W_s - s/2 > 0) = Phi((x0 - I/2)/sqrt I) - e^{x0} Phi((-x0 - I/2)/sqrt I)."""
+    """(IM-0) P(min_{s<=I} x0 + W_s - s/2 > 0).
+
+    ``Phi((x0 - I/2)/sqrt I) - e^{x0} Phi((-x0 - I/2)/sqrt I)``.
+    """
     x0, integrated = np.broadcast_arrays(np.asarray(x0, float), np.asarray(integrated, float))
     root = np.sqrt(np.where(integrated > 0, integrated, 1.0))
-    val = norm.cdf((x0 - integrated / 2) / root) - np.exp(x0) * norm.cdf((-x0 - integrated / 2) / root)
+    val = (norm.cdf((x0 - integrated / 2) / root)
+           - np.exp(x0) * norm.cdf((-x0 - integrated / 2) / root))
     return np.where(integrated > 0, val, (x0 > 0).astype(float))
 
 
@@ -130,7 +134,10 @@ class MultiFirmSimulationResult:
         return _estimate((1.0 - wi - wj + wi * wj).mean(axis=0))
 
     def default_correlation(self, i: int = 0, j: int = 1, t: float | None = None) -> Estimate:
-        """Default correlation (P_ij - P_i P_j)/sqrt(P_i(1-P_i) P_j(1-P_j)) (JS-2), delta-method s.e."""
+        """Default correlation (P_ij - P_i P_j)/sqrt(P_i(1-P_i) P_j(1-P_j)) (JS-2).
+
+        Standard error by the delta method.
+        """
         i, j = self._firm(i), self._firm(j, "j")
         w = self._pairs(t)
         samples = np.stack([w[:, :, i].mean(axis=0), w[:, :, j].mean(axis=0),

@@ -1,4 +1,4 @@
-"""Report section: multi-firm CreditGrades with stochastic correlation (seed 000: Wishart and PC)."""
+"""Report section: multi-firm CreditGrades with stochastic correlation (seed 000: Wishart, PC)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _models():
 
 def _correlation_paths(section, results) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
-    for ax, name in zip(axes, ("wishart", "pc")):
+    for ax, name in zip(axes, ("wishart", "pc"), strict=False):
         res = results[name]
         cov = res.sample_covariance
         rho = cov[:, :, 0, 1] / np.sqrt(cov[:, :, 0, 0] * cov[:, :, 1, 1])
@@ -53,12 +53,12 @@ def _smiles(section, models, quick: bool) -> pd.DataFrame:
     mats = (1.0,) if quick else (0.5, 2.0)
     fig, axes = plt.subplots(1, len(mats), figsize=(5.5 * len(mats), 4), squeeze=False)
     rows = []
-    for ax, T in zip(axes[0], mats):
+    for ax, T in zip(axes[0], mats, strict=False):
         for name, model in models.items():
             iv = np.asarray(model.firm(0).implied_vol(strikes, T))
             ax.plot(strikes, iv, "o-", color=COLORS[name], ms=3, label=name)
             rows += [{"model": name, "T": T, "strike": k, "implied_vol": x}
-                     for k, x in zip(strikes, iv)]
+                     for k, x in zip(strikes, iv, strict=False)]
         ax.set_title(f"firm 0 equity smile, T = {T:g} y (S0 = {FIRMS[0][0]:g})")
         ax.set_xlabel("strike")
         ax.set_ylabel("Black implied vol of .firm(0).call")
