@@ -132,3 +132,52 @@ def test_cds_on_marginal_via_sc_cds():
     prot = cds.protection_leg(sc.FlatCurve(RATE), model.firm(0))
     ann = cds.risky_annuity(sc.FlatCurve(RATE), model.firm(0))
     assert spread == pytest.approx(prot / ann, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["constant", "wishart", "pc"])
+def test_presets_have_the_target_mean_covariance(name):
+    from stochcredit.models.multifirm_examples import covariance_from_vols
+
+    cov = covariance_from_vols(name, [0.2, 0.3, 0.25], 0.35, kappa=1.5, beta=2.5)
+    target = 0.35 * np.outer([0.2, 0.3, 0.25], [0.2, 0.3, 0.25])
+    np.fill_diagonal(target, [0.04, 0.09, 0.0625])
+    for t in (0.0, 1.0, 7.0):
+        np.testing.assert_allclose(cov.mean(t), target, rtol=1e-10, atol=1e-14)
+    with pytest.raises(sc.InvalidParameterError):
+        covariance_from_vols(name, [0.2, 0.3, 0.25], 1.5)
+    if name != "constant":
+        with pytest.raises(sc.InvalidParameterError):
+            covariance_from_vols(name, [0.2, 0.3, 0.25], 0.35, beta=1.5)  # beta < n - 1
+
+
+@pytest.mark.slow
+def test_three_firms_real_beta_marginals_and_pairwise_limits():
+    # n = 3, real beta (exact Ahdida-Alfonsi paths): marginal survival of every firm vs the
+    # semi-analytic marginal within 3 s.e.; Frechet bounds on the pairwise joint survival
+    from stochcredit.models.multifirm_examples import covariance_from_vols
+
+    firms = [sc.Firm(40.0, 50.0, 0.5), sc.Firm(30.0, 45.0, 0.6), sc.Firm(60.0, 40.0, 0.5)]
+    cov = covariance_from_vols("wishart", [0.25, 0.3, 0.35], 0.3, kappa=1.0, beta=2.4)
+    model = sc.MultiFirmCreditGrades(firms, cov, RATE)
+    res = model.simulate(3.0, 40_000, steps_per_year=24, seed=5)
+    for i in range(3):
+        assert res.survival(i).agrees_with(float(model.firm(i).survival(3.0))), i
+    q = [res.survival(i).value for i in range(3)]
+    q01 = res.joint_survival(firms=[0, 1]).value
+    assert max(0, q[0] + q[1] - 1) <= q01 <= min(q[0], q[1])
+    assert res.joint_survival().value <= q01
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("steps_per_year", [12, 96])
+def test_h5_within_step_independence_bias_is_small(steps_per_year):
+    # H.5: joint survival weight w1 w2 treats the two bridges in a step as independent; check
+    # against JS-1 at coarse and fine steps (rho = 0.8, strong correlation) within 3 s.e.
+    from stochcredit.models.joint_survival import joint_survival_constant_correlation
+
+    cov = ConstantCovariance.from_vols([0.3, 0.3], 0.8)
+    model = sc.MultiFirmCreditGrades(FIRMS, cov, RATE)
+    res = model.simulate(3.0, 100_000, steps_per_year=steps_per_year, seed=8)
+    x = model.distances_to_default
+    ref = joint_survival_constant_correlation(x[0], x[1], 0.3, 0.3, 0.8, 3.0)
+    assert res.joint_survival().agrees_with(ref), (res.joint_survival(), ref)
