@@ -181,3 +181,18 @@ def test_h5_within_step_independence_bias_is_small(steps_per_year):
     x = model.distances_to_default
     ref = joint_survival_constant_correlation(x[0], x[1], 0.3, 0.3, 0.8, 3.0)
     assert res.joint_survival().agrees_with(ref), (res.joint_survival(), ref)
+
+
+def test_one_firm_wishart_prices_like_heston_seed_remark_1():
+    # Remark 1 at the price level: CreditGradesEquity on the n = 1 Wishart marginal equals
+    # CreditGradesEquity on sc.Heston(rho = 0) (HC-1 route), calls and survival.
+    v0, kappa, theta, eps = 0.05, 1.5, 0.04, 0.5
+    w1 = sc.WishartCovariance(v0, -kappa / 2, eps / 2, beta=4 * kappa * theta / eps**2)
+    one = sc.MultiFirmCreditGrades([FIRMS[0]], w1, RATE).firm(0)
+    f = FIRMS[0]
+    ref = sc.CreditGradesEquity(f.equity, f.debt_per_share, f.recovery_mean, RATE,
+                                dynamics=sc.Heston(v0, kappa, theta, eps, 0.0),
+                                dividend=f.dividend)
+    k = np.array([10.0, 30.0, 40.0, 60.0])
+    np.testing.assert_allclose(one.call(k, 2.0), ref.call(k, 2.0), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(one.survival([0.5, 5.0]), ref.survival([0.5, 5.0]), rtol=1e-10)
