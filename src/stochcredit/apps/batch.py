@@ -30,7 +30,7 @@ import pandas as pd
 from ..core.errors import InvalidParameterError
 from ..core.validation import choice, integer
 
-__all__ = ["run_batch", "BACKENDS"]
+__all__ = ["run_batch", "calibrate_universe", "BACKENDS"]
 
 BACKENDS = ("serial", "processes", "dask")
 
@@ -179,3 +179,37 @@ def run_batch(func: Callable[[Any], Any], items: Mapping[str, Any] | Iterable, *
     df = pd.DataFrame(frame_rows)
     cols = ["name"] + [c for c in df.columns if c not in ("name", "error", "task_seconds")]
     return df[cols + ["error", "task_seconds"]]
+
+
+def calibrate_universe(quotes: pd.DataFrame, models="black_scholes,heston,heston2", *,
+                       leverage: float | None = 0.5, rate: Any = 0.0025, seed: int = 0,
+                       names: Iterable[str] | None = None, backend: str = "processes",
+                       workers: int | None = None, scheduler: Any = None,
+                       progress: Progress | None = None, keep_fits: bool = False,
+                       **options: Any) -> pd.DataFrame:
+    """Calibrate Merton models to every name of a tidy quote frame (one row per name and model).
+
+    ``quotes`` has the columns ``name, maturity, spread`` (see :mod:`stochcredit.market.quotes`);
+    a ``leverage`` column, when present, overrides ``leverage`` per name. Failing names appear with
+    their ``error`` and the run goes on. ``options`` go to
+    :func:`stochcredit.calibration.merton.calibrate_merton` (``popsize``, ``maxiter`` ...).
+    """
+    from ..calibration.merton_curves import MertonCurveTask
+    from ..market.quotes import curves
+
+    wanted = None if names is None else [str(n) for n in names]
+    if wanted is not None:
+        missing = sorted(set(wanted) - set(quotes["name"].astype(str)))
+        if missing:
+            raise InvalidParameterError("names", missing[:5], "names present in the quotes")
+        quotes = quotes[quotes["name"].astype(str).isin(wanted)]
+    per_name = "leverage" in quotes.columns and quotes["leverage"].notna().any()
+    task = MertonCurveTask(models, leverage, rate, seed, keep_fits, dict(options))
+    items = {}
+    for name, (mats, spreads, recovery) in curves(quotes).items():
+        lev = None
+        if per_name:
+            lev = float(quotes.loc[quotes["name"] == name, "leverage"].iloc[0])
+        items[name] = (mats, spreads, recovery, lev)
+    return run_batch(task, items, backend=backend, workers=workers, scheduler=scheduler,
+                     progress=progress)

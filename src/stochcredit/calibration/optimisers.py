@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import differential_evolution, least_squares
+from scipy.special import expit, logit
 
 from ..core.errors import InvalidParameterError
-from ..core.validation import integer, positive
+from ..core.validation import choice, integer, positive
 from .parameters import ParameterSpace
 
 __all__ = ["OptimiserOutcome", "minimise_residuals", "scaled_jacobian"]
@@ -60,6 +61,16 @@ class OptimiserOutcome:
     seconds: float
     message: str
     starts: list = field(default_factory=list)
+
+
+class _Composed:
+    """``counted(to_y(z))`` for populations ``z`` (the polish's unbounded coordinates)."""
+
+    def __init__(self, counted, to_y) -> None:
+        self.counted, self.to_y = counted, to_y
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        return self.counted(self.to_y(np.atleast_2d(z)))
 
 
 class _Counted:
@@ -104,7 +115,8 @@ def scaled_jacobian(residuals: ResidualFn, space: ParameterSpace, x) -> np.ndarr
 def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: int = 0,
                        popsize: int = 12, maxiter: int = 60, tol: float = 1e-3,
                        n_starts: int = 3, x0=None, target: float = 0.0, polish: bool = True,
-                       max_nfev: int = 400, global_search: bool = True) -> OptimiserOutcome:
+                       max_nfev: int = 100, ls_tol: float = 1e-12, local: str = "trf",
+                       global_search: bool = True) -> OptimiserOutcome:
     """Minimise ``mean(residuals(x)**2)`` over the box ``space``.
 
     Parameters
@@ -131,6 +143,15 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
         Run the least-squares polish (default True).
     max_nfev : int
         Maximum least-squares iterations per start.
+    ls_tol : float
+        ``ftol``, ``xtol`` and ``gtol`` of the least-squares polish; it also stops as soon as the
+        objective is ``<= target``, and further starts are skipped then.
+    local : {"trf", "lm", "auto"}
+        Least-squares method of the polish: bounded trust-region reflective on the search
+        coordinates, Levenberg-Marquardt on logit-transformed ones (bounds become
+        asymptotes; fast on nearly singular zero-residual problems), or "auto": trf, then lm
+        from the same start unless trf reached the target (the better of the two wins: each
+        gets stuck on some problems where the other does not).
     global_search : bool
         False skips DE: a pure local fit from ``x0`` (needs ``x0``).
 
@@ -143,13 +164,14 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     maxiter = integer("maxiter", maxiter, minimum=0)
     n_starts = integer("n_starts", n_starts, minimum=1)
     tol = positive("tol", tol)
+    local = choice("local", local, ("trf", "lm", "auto"))
     start_time = time.perf_counter()
     counted = _Counted(residuals, space)
     bounds = space.internal_bounds
     lo, hi = (np.array(b) for b in zip(*bounds, strict=True))
     k = len(space)
     y0 = None if x0 is None else space.to_internal(space.check(x0))
-    counted(0.5 * (lo + hi)[None, :])  # probe: a wrong residual shape fails here, clearly
+    n_res = counted(0.5 * (lo + hi)[None, :]).shape[1]  # probe: a wrong shape fails here
 
     def energy(y):  # DE passes (k, S) in vectorised mode
         res = counted(np.asarray(y).T)
@@ -197,18 +219,51 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
             _, jac_ = _fd_jacobian(counted, y, lo, hi)
             return jac_
 
+        def stop_ls(intermediate_result) -> None:
+            if 2.0 * intermediate_result.cost / max(n_res, 1) <= target:
+                raise StopIteration
+
+        # "lm": Levenberg-Marquardt (MINPACK) on unbounded z with y = lo + (hi - lo) expit(z):
+        # fast on the zero-residual, nearly singular problems of round trips; "trf": scipy's
+        # bounded trust-region reflective method directly on y.
+        width = hi - lo
+
+        def to_y(z):
+            return lo + width * expit(z)
+
+        def fun_z(z):
+            return counted(to_y(z)[None, :])[0]
+
+        def jac_z(z):
+            zb = np.full_like(z, 60.0)
+            _, jac_ = _fd_jacobian(_Composed(counted, to_y), z, -zb, zb)
+            return jac_
+
         for cand in candidates:
+            if starts and starts[0][1] <= target:  # a start already reached the target
+                break
             cand = np.clip(cand, lo, hi)
             try:
-                ls = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
-                                   x_scale="jac", ftol=1e-15, xtol=1e-15, gtol=1e-15,
-                                   max_nfev=max_nfev)
+                ls = None
+                if local in ("trf", "auto"):
+                    ls = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
+                                       x_scale=1.0, ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
+                                       max_nfev=max_nfev, callback=stop_ls)
+                if local == "lm" or (local == "auto" and np.mean(ls.fun**2) > target):
+                    frac = np.clip((cand - lo) / width, 1e-9, 1 - 1e-9)
+                    lm = least_squares(fun_z, logit(frac), jac=jac_z, method="lm",
+                                       ftol=ls_tol, xtol=ls_tol, gtol=ls_tol, max_nfev=max_nfev)
+                    lm.x = to_y(lm.x)
+                    if ls is None or np.mean(lm.fun**2) < np.mean(ls.fun**2):
+                        lm.nfev += 0 if ls is None else ls.nfev
+                        ls = lm
             except ValueError as exc:  # a degenerate start; keep the others
                 message += f"; least squares failed from a start: {exc}"
                 continue
             nit += int(ls.nfev)
             n_obs = ls.fun.size
             starts.append((ls.x, float(np.mean(ls.fun**2))))
+            starts.sort(key=lambda st: st[1])
         if n_obs is not None:
             message += "; least-squares polish from %d start(s)" % len(starts)
     for cand in candidates:  # the unpolished candidates compete too

@@ -150,8 +150,9 @@ class CalibrationResult:
         return df
 
     def summary(self) -> pd.Series:
-        """One row for tables of many calibrations: model, parameters, error, work, warnings."""
-        row = {"model": self.model_name, **self.params, "error": self.error,
+        """One row for tables of many calibrations: model, parameters, ``fit_error`` (I(Omega)),
+        work (``nfev``, ``nit``, ``seconds``) and identification warnings."""
+        row = {"model": self.model_name, **self.params, "fit_error": self.error,
                "nfev": self.nfev, "nit": self.nit, "seconds": self.seconds,
                "n_flat": len(self.diagnostics.get("flat_directions", [])),
                "at_bound": ";".join(self.diagnostics.get("at_bound", [])),
