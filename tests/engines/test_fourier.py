@@ -182,3 +182,19 @@ def test_perfect_correlation_is_the_limit_of_near_perfect(rho):
                         "put")
     assert np.all(np.isfinite(at))
     np.testing.assert_allclose(at, near, rtol=1e-6, atol=1e-12)
+
+
+def test_gil_pelaez_refuses_after_moment_explosion_lewis_matches_quantlib():
+    """rho sigma > kappa: moments of order > 1 explode before 30 years. The seed's Phi_1 (on
+    Im u = -1) would silently be wrong (0.0719 instead of 0.1436); it must raise, while the Lewis
+    contour still matches QuantLib (AnalyticHestonEngine, Gauss-Lobatto 1e-14)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _quantlib_heston import quantlib_heston_price
+
+    p = (0.04, 1.0, 0.1, 1.5, 0.9)
+    with pytest.raises(sc.InvalidParameterError, match="lewis"):
+        option_price(1.0, 0.5, 30.0, 0.01, sc.Heston(*p), "put", method="gil_pelaez")
+    ref = quantlib_heston_price(1.0, 0.5, 10950, 0.01, 0.0, *p, kind="put")
+    assert abs(option_price(1.0, 0.5, 30.0, 0.01, sc.Heston(*p), "put") - ref) <= 1e-12

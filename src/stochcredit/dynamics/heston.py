@@ -59,7 +59,9 @@ def heston_log_char(u: ArrayLike, t: ArrayLike, v0: ArrayLike, kappa: ArrayLike,
     iu = 1j * u
     q = iu + u * u
     beta = kappa - rho * sigma * iu
-    d = np.sqrt(beta * beta + sigma * sigma * q)
+    # d^2 = beta^2 + sigma^2 q, expanded so that the u^2 terms do not cancel as |rho| -> 1
+    d = np.sqrt(kappa * kappa + sigma * sigma * (1.0 - rho * rho) * (u * u)
+                + sigma * (sigma - 2.0 * kappa * rho) * iu)
     bpd = beta + d
     e = np.exp(-d * t)
     one_minus_e = -np.expm1(-d * t)

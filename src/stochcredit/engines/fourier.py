@@ -57,6 +57,7 @@ from numpy.typing import ArrayLike
 from scipy.special import ndtr, roots_legendre
 
 from ..core import validation as v
+from ..core.errors import InvalidParameterError
 
 __all__ = ["option_price", "exercise_probability", "METHODS"]
 
@@ -68,12 +69,28 @@ _TAIL_NODES_PER_RADIAN = 0.45
 
 
 _SIZES = np.array([*range(8, 129, 8), *range(144, 257, 16), 288, 320, 384, 448, 512, 640, 768,
-                   1024, 1280, 1536, 2048, 2560, 3072, 4096])
+                   896, 1024])
+_MAX_SUBPANELS = 256   # a panel needing more than 1024 nodes is split (composite Gauss-Legendre)
 
 
 def _bucket(n: float) -> int:
     """Smallest tabulated node count >= n (keeps the cache of node sets small)."""
     return int(_SIZES[min(np.searchsorted(_SIZES, n), len(_SIZES) - 1)])
+
+
+def _split(need: float, base: int) -> tuple[int, int]:
+    """(nodes per sub-panel, number of sub-panels) for a panel needing ``need`` nodes."""
+    if need <= base:
+        return base, 1
+    k = int(min(np.ceil(need / _SIZES[-1]), _MAX_SUBPANELS))
+    return _bucket(need / k), k
+
+
+def _composite(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Composite Gauss-Legendre rule on [0, 1]: ``k`` equal sub-panels of ``n`` nodes."""
+    y, w = _legendre01(n)
+    j = np.arange(k)[:, None]
+    return ((j + y) / k).ravel(), np.broadcast_to(w / k, (k, n)).ravel()
 
 
 @lru_cache(maxsize=128)
@@ -123,14 +140,15 @@ def _cutoff(dynamics: Any, t: np.ndarray, c: np.ndarray, shift: complex,
 
 
 def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: complex,
-           n_nodes: int, power: float, tol: float = _TOL) -> tuple[np.ndarray, np.ndarray]:
+           n_nodes: int, power: float, tol: float = _TOL,
+           _strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Nodes (shape ``t.shape + (n,)``) and weights adapted to the decay of phi(u + shift).
 
     Panel A, ``[0, U1]`` with ``U1 = min(U, 9/sqrt(w))`` (the Gaussian bulk) and panel B,
     ``[U1, U]`` (slowly decaying tails: large vol-of-vol, |rho| -> 1), both Gauss-Legendre. The
     node counts grow with the number of oscillations of ``e^{i u x} phi(u)`` on each panel (so a
     deep out-of-the-money strike at a short maturity, or |rho| -> 1, costs more nodes), capped
-    at 4096 per panel.
+    split into equal sub-panels of at most 1024 nodes (up to 256 of them).
     """
     c = 1.0 / np.sqrt(np.maximum(w, 1e-14))
     upper, slope = _cutoff(dynamics, t, c, shift, power, tol)
@@ -145,11 +163,15 @@ def _nodes(dynamics: Any, t: np.ndarray, w: np.ndarray, x: np.ndarray, shift: co
     osc_b = float(np.max(np.broadcast_to((ax + slope) * (upper - u1), shape), initial=0.0))
     need_a = _NODES_PER_RADIAN * osc_a + 24
     need_b = _TAIL_NODES_PER_RADIAN * osc_b + 16
-    n_a = n_nodes if need_a <= n_nodes else _bucket(need_a)
-    n_b = max(n_nodes // 3, 8)
-    n_b = n_b if need_b <= n_b else _bucket(need_b)
-    ya, wa = _legendre01(n_a)
-    yb, wb = _legendre01(n_b)
+    if _strict and max(need_a, need_b) > _SIZES[-1] * _MAX_SUBPANELS:
+        raise InvalidParameterError(
+            "method", "gil_pelaez", "'lewis' for these parameters",
+            reason=f"the Gil-Pelaez integrand would need {max(need_a, need_b):.3g} quadrature "
+            "nodes (near-zero variance against far strikes, or a characteristic function that "
+            "barely decays, |rho| = 1); the Lewis form's control variate "
+            "removes that difficulty")
+    ya, wa = _composite(*_split(need_a, n_nodes))
+    yb, wb = _composite(*_split(need_b, max(n_nodes // 3, 8)))
     span = (upper - u1)[..., None]
     u = np.concatenate([u1[..., None] * ya, u1[..., None] + span * yb], axis=-1)
     du = np.concatenate([u1[..., None] * wa, span * wb], axis=-1)
@@ -163,7 +185,7 @@ def _prepare(spot, strike, t, rate, dividend, dynamics):
     rate = np.asarray(v.finite("rate", rate))
     dividend = np.asarray(v.finite("dividend", dividend))
     if not hasattr(dynamics, "char_fn"):
-        raise v.InvalidParameterError("dynamics", dynamics, "an object with char_fn(u, t)")
+        raise InvalidParameterError("dynamics", dynamics, "an object with char_fn(u, t)")
     cf_shape = np.broadcast_shapes(t.shape, tuple(getattr(dynamics, "param_shape", ())))
     t_cf = np.broadcast_to(t, cf_shape)
     fwd = spot * np.exp((rate - dividend) * t)
@@ -218,13 +240,15 @@ def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol):
     wf = np.ascontiguousarray(np.broadcast_to(w, t_cf.shape), dtype=float).ravel()
     v0, kappa, theta, sigma, rho = fac
     panels = np.empty((n_entries, 2))
-    counts = np.empty((n_entries, 2), dtype=np.int64)
+    counts = np.empty((n_entries, 4), dtype=np.int64)   # n_A, k_A, n_B, k_B
     power = 2.0 if want == "price" else 1.0
     fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, power, -0.5, np.log(tol),
-                  n_nodes, _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, panels, counts)
+                  n_nodes, _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, _MAX_SUBPANELS,
+                  panels, counts)
     node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
     ys, ws, pos = [], [], 0
-    for size in np.unique(counts[counts > 0]):
+    sizes = counts[:, [0, 2]]
+    for size in np.unique(sizes[sizes > 0]):
         y, wy = _legendre01(int(size))
         node_off[size] = pos
         ys.append(y)
@@ -232,7 +256,8 @@ def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol):
         pos += int(size)
     node_y = np.concatenate(ys) if ys else np.zeros(1)
     node_w = np.concatenate(ws) if ws else np.zeros(1)
-    offsets = np.concatenate([[0], np.cumsum(counts.sum(axis=1))]).astype(np.int64)
+    per_entry = counts[:, 0] * counts[:, 1] + counts[:, 2] * counts[:, 3]
+    offsets = np.concatenate([[0], np.cumsum(per_entry)]).astype(np.int64)
     u_buf = np.empty(offsets[-1])
     g_buf = np.empty(offsets[-1], dtype=complex)
     fk.fill_integrand(t, wf, v0, kappa, theta, sigma, rho, want == "price", panels, counts,
@@ -264,13 +289,25 @@ def _lewis(dynamics, t_cf, fwd, strike, x, n_nodes, want, compiled=True, tol=_TO
 
 def _gil_pelaez(dynamics, t_cf, fwd, strike, x, n_nodes, want, tol=_TOL):
     w = _mean_variance(dynamics, t_cf)
-    u, du = _nodes(dynamics, t_cf, w, x, 0.0, n_nodes, 1.0, tol)
+    u, du = _nodes(dynamics, t_cf, w, x, 0.0, n_nodes, 1.0, tol, _strict=True)
+    # zero variance: S_T = F surely (the Gil-Pelaez integrals would not converge)
+    sure = np.broadcast_to(w, np.broadcast_shapes(x.shape, w.shape)) <= 0
+    step = (x > 0).astype(float)
     g2 = np.exp(_log_cf(dynamics, u + 0j, t_cf[..., None])) * du / (1j * u)
-    phi2 = 0.5 + _phase_sum(x, u, g2) / np.pi
+    phi2 = np.where(sure, step, 0.5 + _phase_sum(x, u, g2) / np.pi)
     if want == "prob":
         return phi2
+    # Phi_1 evaluates phi on Im u = -1, the edge of the strip of regularity. When moments of
+    # order > 1 explode before T (Heston: rho sigma > kappa, long T) the closed form leaves the
+    # right branch there: phi(0+ - i) != 1. Refuse rather than return a wrong price.
+    edge = np.exp(_log_cf(dynamics, np.full(t_cf.shape + (1,), 1e-7) - 1j, t_cf[..., None]))
+    if np.any(np.abs(edge - 1.0) > 1e-4):
+        raise InvalidParameterError(
+            "method", "gil_pelaez", "'lewis' for these parameters",
+            reason="phi(u - i) is discontinuous at u = 0 (moments of order > 1 explode before "
+            "T), so the seed's Phi_1 integral is wrong; the Lewis contour Im u = -1/2 is safe")
     g1 = np.exp(_log_cf(dynamics, u - 1j, t_cf[..., None])) * du / (1j * u)
-    phi1 = 0.5 + _phase_sum(x, u, g1) / np.pi
+    phi1 = np.where(sure, step, 0.5 + _phase_sum(x, u, g1) / np.pi)
     call = fwd * phi1 - strike * phi2
     return call, call - (fwd - strike)
 

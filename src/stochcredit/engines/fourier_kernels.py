@@ -61,7 +61,9 @@ def _log_cf(u, t, v0, kappa, theta, sigma, rho):  # pragma: no cover - compiled
     q = iu + u * u
     for j in range(v0.shape[0]):
         beta = kappa[j] - rho[j] * sigma[j] * iu
-        d = cmath.sqrt(beta * beta + sigma[j] * sigma[j] * q)
+        # beta^2 + sigma^2 q expanded: no cancellation of the u^2 terms as |rho| -> 1
+        d = cmath.sqrt(kappa[j] * kappa[j] + sigma[j] * sigma[j] * (1.0 - rho[j] * rho[j]) * (u * u)
+                       + sigma[j] * (sigma[j] - 2.0 * kappa[j] * rho[j]) * iu)
         bpd = beta + d
         q_over_bpd = q / bpd
         e = cmath.exp(-d * t)
@@ -81,14 +83,14 @@ def _log_cf(u, t, v0, kappa, theta, sigma, rho):  # pragma: no cover - compiled
 
 
 def _plan(t, w, xmax, v0, kappa, theta, sigma, rho, power, shift, tol_log, n_base,
-          rate_nodes, rate_tail, sizes, u_out, n_out):  # pragma: no cover - compiled
+          rate_nodes, rate_tail, sizes, max_sub, u_out, n_out):  # pragma: no cover - compiled
     """Pass 1: cut-off, panels and node counts per entry (``u_out[e] = (U1, U)``)."""
     for e in range(t.shape[0]):
         if w[e] <= 0.0:
             u_out[e, 0] = 0.0
             u_out[e, 1] = 0.0
-            n_out[e, 0] = 0
-            n_out[e, 1] = 0
+            for i in range(4):
+                n_out[e, i] = 0
             continue
         c = 1.0 / math.sqrt(max(w[e], 1e-14))
         last = -1
@@ -114,24 +116,22 @@ def _plan(t, w, xmax, v0, kappa, theta, sigma, rho, power, shift, tol_log, n_bas
         u1 = min(upper, 9.0 * c)
         need_a = rate_nodes * xmax[e] * u1 + 24.0
         need_b = rate_tail * (xmax[e] + slope) * (upper - u1) + 16.0
-        n_a = n_base
-        if need_a > n_a:
-            n_a = sizes[-1]
-            for s in sizes:
-                if s >= need_a:
-                    n_a = s
-                    break
-        n_b = max(n_base // 3, 8)
-        if need_b > n_b:
-            n_b = sizes[-1]
-            for s in sizes:
-                if s >= need_b:
-                    n_b = s
-                    break
         u_out[e, 0] = u1
         u_out[e, 1] = upper
-        n_out[e, 0] = n_a
-        n_out[e, 1] = n_b
+        for p in range(2):
+            need = need_a if p == 0 else need_b
+            base = n_base if p == 0 else max(n_base // 3, 8)
+            n, k = base, 1
+            if need > base:
+                k = min(int(math.ceil(need / sizes[-1])), max_sub)
+                per = need / k
+                n = sizes[-1]
+                for s in sizes:
+                    if s >= per:
+                        n = s
+                        break
+            n_out[e, 2 * p] = n
+            n_out[e, 2 * p + 1] = k
 
 
 def _fill(t, w, v0, kappa, theta, sigma, rho, price, panels, counts, offsets, node_y, node_w,
@@ -140,15 +140,18 @@ def _fill(t, w, v0, kappa, theta, sigma, rho, price, panels, counts, offsets, no
     for e in range(t.shape[0]):
         pos = offsets[e]
         for p in range(2):
-            n = counts[e, p]
+            n = counts[e, 2 * p]
+            n_sub = counts[e, 2 * p + 1]
             if n == 0:
                 continue
             a = 0.0 if p == 0 else panels[e, 0]
             b = panels[e, 0] if p == 0 else panels[e, 1]
+            width = (b - a) / n_sub
             start = node_off[n]
-            for k in range(n):
-                u = a + (b - a) * node_y[start + k]
-                du = (b - a) * node_w[start + k]
+            for j in range(n_sub * n):
+                sub, k = j // n, j % n
+                u = a + width * (sub + node_y[start + k])
+                du = width * node_w[start + k]
                 lc = _log_cf(complex(u, -0.5), t[e], v0[e], kappa[e], theta[e], sigma[e], rho[e])
                 diff = cmath.exp(lc) - math.exp(-0.5 * w[e] * (u * u + 0.25))
                 if price:
