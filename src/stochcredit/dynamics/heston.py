@@ -122,11 +122,12 @@ class Heston:
         object.__setattr__(self, "sigma", v.nonnegative("sigma", self.sigma))
         object.__setattr__(self, "rho", v.in_range("rho", self.rho, -1.0, 1.0))
         try:
-            np.broadcast_shapes(*(np.shape(p) for p in self._params()))
+            shape = np.broadcast_shapes(*(np.shape(p) for p in self._params()))
         except ValueError as exc:
             raise InvalidParameterError(
                 "Heston parameter shapes", str([np.shape(p) for p in self._params()]),
                 "shapes that broadcast together") from exc
+        object.__setattr__(self, "_shape", shape)
 
     def _params(self) -> tuple:
         return (self.v0, self.kappa, self.theta, self.sigma, self.rho)
@@ -134,7 +135,7 @@ class Heston:
     @property
     def param_shape(self) -> tuple[int, ...]:
         """Broadcast shape of the parameters (``()`` for a single parameter set)."""
-        return np.broadcast_shapes(*(np.shape(p) for p in self._params()))
+        return self._shape
 
     def with_trailing_axis(self) -> Heston:
         """Copy whose array parameters get one extra trailing axis (used by the Fourier engine)."""

@@ -54,16 +54,17 @@ class MultiFactorHeston:
             if not isinstance(f, Heston):
                 raise InvalidParameterError(f"factors[{i}]", f, "a Heston instance")
         try:
-            np.broadcast_shapes(*(f.param_shape for f in factors))
+            shape = np.broadcast_shapes(*(f.param_shape for f in factors))
         except ValueError as exc:
             raise InvalidParameterError("factors", str([f.param_shape for f in factors]),
                                         "parameter shapes that broadcast together") from exc
         object.__setattr__(self, "factors", tuple(factors))
+        object.__setattr__(self, "_shape", shape)
 
     @property
     def param_shape(self) -> tuple[int, ...]:
         """Broadcast shape of all factors' parameters."""
-        return np.broadcast_shapes(*(f.param_shape for f in self.factors))
+        return self._shape
 
     def with_trailing_axis(self) -> MultiFactorHeston:
         """Copy whose array parameters get one extra trailing axis (used by the Fourier engine)."""
