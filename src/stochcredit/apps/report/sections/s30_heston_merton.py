@@ -41,6 +41,7 @@ def _spreads(dyn, debt, rate, T, method="lewis"):
 def _figure_3_1(section, specs, T) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     rows, worst = {}, 0.0
+    _spreads(_two_factor(specs["I"]), 0.43, RATE_SPEC, T[:2])   # load the compiled kernels first
     t0 = time.perf_counter()
     for name, color in (("I", "tab:blue"), ("II", "tab:orange"), ("III", "tab:red")):
         spec = specs[name]
