@@ -1,0 +1,31 @@
+"""Calibrating Merton models to the CDX.NA.IG S7 names (issue 7, real data)."""
+
+import numpy as np
+import pytest
+
+from stochcredit.apps.batch import calibrate_universe
+from stochcredit.market.quotes import load_cdx_quotes
+from stochcredit.market.treasury import treasury_zero_curve
+
+
+def test_two_names_black_scholes_with_treasury_curve():
+    quotes = load_cdx_quotes()
+    df = calibrate_universe(quotes, "black_scholes", leverage=0.5,
+                            rate=treasury_zero_curve("2007-08-01"), names=["AA", "ACE"],
+                            backend="serial")
+    assert df["name"].tolist() == ["AA", "ACE"] and (df["error"] == "").all()
+    assert (df["vol"] > 0).all() and (df["fit_error"] < 1.0).all()
+    assert (df["leverage"] == 0.5).all() and (df["n_quotes"] == 4).all()
+
+
+@pytest.mark.slow
+def test_all_125_names_three_models():
+    quotes = load_cdx_quotes()
+    df = calibrate_universe(quotes, "black_scholes,heston,heston2", leverage=0.5,
+                            rate=treasury_zero_curve("2007-08-01"), backend="processes",
+                            workers=2)
+    assert len(df) == 3 * 125 and (df["error"] == "").all()
+    med = df.groupby("model")["fit_error"].median()
+    # the two-factor model nests Black-Scholes (sigma = 0, v0 = theta): it must not fit worse
+    assert med["heston2"] <= med["black_scholes"]
+    assert np.isfinite(df["fit_error"]).all()
