@@ -42,7 +42,7 @@ CHUNK = 16
 
 #: optimiser settings per model: (DE popsize multiplier, DE generations, least-squares starts,
 #: least-squares iterations per start)
-DEFAULT_SETTINGS = {"black_scholes": (8, 20, 1, 50), "heston": (6, 20, 3, 300),
+DEFAULT_SETTINGS = {"black_scholes": (8, 20, 1, 50), "heston": (6, 20, 3, 200),
                     "heston2": (5, 15, 3, 300)}
 
 

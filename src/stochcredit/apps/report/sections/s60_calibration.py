@@ -156,7 +156,7 @@ def _cdx(ctx, section) -> None:
 
     quotes = load_cdx_quotes()
     all_names = list(dict.fromkeys(quotes["name"]))
-    n = 3 if ctx.quick else 16
+    n = 3 if ctx.quick else 12
     names = all_names[:: max(1, len(all_names) // n)][:n]
     rate = treasury_zero_curve("2007-08-01")
     df = calibrate_universe(quotes, MODELS, leverage=CDX_LEVERAGE, rate=rate, seed=ctx.seed,
@@ -166,8 +166,9 @@ def _cdx(ctx, section) -> None:
     section.text(
         f"CDX.NA.IG S7 on 2007-08-01: {len(names)} of the 125 names (every "
         f"{max(1, len(all_names) // n)}th in the file, so sectors and spread levels vary; "
-        f"all 125 take about 10 s per name for the three models on this 2-core machine, "
-        f"see benchmarks/bench_calibration.py, so the report uses a subset). "
+        f"all 125 take about 10 s per name for the three models on this shared 2-core "
+        f"machine, see benchmarks/bench_calibration.py and the slow test "
+        f"tests/calibration/test_cdx_universe.py, so the report uses a subset). "
         "The CDS par spread is used as the credit spread (the paper uses bond yield spreads, "
         f"which are not public). Leverage assumption: debt face / asset value = "
         f"{CDX_LEVERAGE} for every name (no balance-sheet data in the file; the CLI option "
@@ -207,7 +208,8 @@ def _markit(ctx, section) -> None:
     from ...batch import calibrate_universe
 
     quotes = load_markit_curves()
-    names = ["C10"] if ctx.quick else list(dict.fromkeys(quotes["name"]))
+    # the three curves with 11 tenors (6M-30Y); C01/C02 are flat 6-point curves
+    names = ["C10"] if ctx.quick else ["C10", "C11_SNRFOR", "C11_SUBLT2"]
     rate = treasury_zero_curve("2014-10-16")
     df = calibrate_universe(quotes, MODELS, leverage=CDX_LEVERAGE, rate=rate, seed=ctx.seed,
                             names=names, backend="processes", workers=2, keep_fits=True,
