@@ -112,7 +112,8 @@ def bench_cdx(full: bool) -> None:
           f"{int(ok['nfev'].sum())} model evaluations, {len(df) - len(ok)} failures")
     for model, g in ok.groupby("model"):
         print(f"    {model:14s} median {g['seconds'].median():6.2f} s/name, "
-              f"median {int(g['nfev'].median())} evaluations, median I {g['fit_error'].median():.2e}")
+              f"median {int(g['nfev'].median())} evaluations, "
+              f"median I {g['fit_error'].median():.2e}")
     if not full:
         print(f"    extrapolated to all 125 names: ~{dt * 125 / len(sample) / 60:.1f} min "
               "(run with --full to measure)")

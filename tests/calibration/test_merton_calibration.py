@@ -18,7 +18,8 @@ from stochcredit.calibration.merton import merton_parameter_space, merton_spread
 from stochcredit.data import path
 
 T10 = np.array([0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10.0])
-TABLES = json.loads(path("paper_tables.json").read_text())["calibrated_parameters_tables_4_1_to_4_3"]
+TABLES = json.loads(path("paper_tables.json").read_text())[
+    "calibrated_parameters_tables_4_1_to_4_3"]
 LEVERAGE = {"IBM": 0.36, "HP": 0.27, "Chevron": 0.16}  # paper, Figures 4.1-4.3
 RATE = 0.0025
 

@@ -84,7 +84,8 @@ def price_errors(model, market, weights=None, relative: bool = False) -> np.ndar
 def _bs_call(spot, strike, T, rate, dividend, vol):
     sq = vol * np.sqrt(T)
     d1 = (np.log(spot / strike) + (rate - dividend) * T) / sq + 0.5 * sq
-    return spot * np.exp(-dividend * T) * norm.cdf(d1) - strike * np.exp(-rate * T) * norm.cdf(d1 - sq)
+    return (spot * np.exp(-dividend * T) * norm.cdf(d1)
+            - strike * np.exp(-rate * T) * norm.cdf(d1 - sq))
 
 
 def black_scholes_implied_vol(price, spot, strike, T, rate=0.0, kind="call", dividend=0.0,

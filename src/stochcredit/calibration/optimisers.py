@@ -104,7 +104,7 @@ def _fd_jacobian(counted: _Counted, y: np.ndarray, lo: np.ndarray, hi: np.ndarra
 
 
 def scaled_jacobian(residuals: ResidualFn, space: ParameterSpace, x) -> np.ndarray:
-    """Jacobian of ``residuals`` at ``x`` with respect to each parameter's fraction of its interval."""
+    """Jacobian of ``residuals`` at ``x`` w.r.t. each parameter's fraction of its interval."""
     counted = _Counted(residuals, space)
     lo, hi = (np.array(b) for b in zip(*space.internal_bounds, strict=True))
     y = space.to_internal(space.clip(np.asarray(x, dtype=float)))
@@ -265,7 +265,7 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
             starts.append((ls.x, float(np.mean(ls.fun**2))))
             starts.sort(key=lambda st: st[1])
         if n_obs is not None:
-            message += "; least-squares polish from %d start(s)" % len(starts)
+            message += f"; least-squares polish from {len(starts)} start(s)"
     for cand in candidates:  # the unpolished candidates compete too
         res = counted(np.clip(cand, lo, hi)[None, :])[0]
         starts.append((np.clip(cand, lo, hi), float(np.mean(res**2))))

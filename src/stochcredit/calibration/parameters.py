@@ -196,7 +196,7 @@ class ParameterSpace:
         return x
 
     def at_bound(self, x, rtol: float = 1e-3) -> list[str]:
-        """Names of parameters within ``rtol`` of the width of their (search) interval of a bound."""
+        """``"name=lower|upper"`` for parameters within ``rtol`` x (search width) of a bound."""
         y = self.to_internal(self.clip(np.asarray(x, dtype=float).reshape(-1)))
         out = []
         for p, yi in zip(self.parameters, y, strict=True):

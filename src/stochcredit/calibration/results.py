@@ -121,7 +121,7 @@ class CalibrationResult:
 
     @property
     def warnings(self) -> list[str]:
-        """Plain-language identification warnings (parameters at bounds, flat directions, Feller)."""
+        """Identification warnings in words (parameters at bounds, flat directions, Feller)."""
         out = []
         if self.diagnostics.get("at_bound"):
             out.append("at bound: " + ", ".join(self.diagnostics["at_bound"]))
