@@ -24,6 +24,7 @@ def test_cdx_has_125_names_four_tenors_in_decimals():
     # file row: ACE,14.44,24.44,34.44,37.78 (bp)
     np.testing.assert_allclose(ace.to_numpy(), [14.44e-4, 24.44e-4, 34.44e-4, 37.78e-4])
     assert (q["recovery"] == 0.4).all()
+    assert (q["date"] == pd.Timestamp("2007-08-01")).all()  # from the file name
 
 
 def test_markit_percent_strings_and_tenors():

@@ -39,6 +39,7 @@ MARKIT_FILE = "markit_style_cds_curves_2014-10-16.csv"
 TIDY_COLUMNS = ["name", "maturity", "spread", "recovery"]
 
 _TENOR = re.compile(r"^\s*(?:spread)?\s*(\d+(?:\.\d+)?)\s*([dwmy])\s*$", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNIT = {"d": 1 / 365.0, "w": 7 / 365.0, "m": 1 / 12.0, "y": 1.0}
 
 
@@ -93,7 +94,7 @@ def load_cdx_quotes(path: str | Path | None = None) -> pd.DataFrame:
     ----------
     path : path, optional
         A file in the same format (``Ticker,3Y,5Y,...,Recovery``, spreads in bp); default the
-        packaged one.
+        packaged one. The quote date is read from a ``YYYY-MM-DD`` in the file name (else NaT).
 
     Returns
     -------
@@ -114,7 +115,8 @@ def load_cdx_quotes(path: str | Path | None = None) -> pd.DataFrame:
         wide["Recovery"] = 0.4
     wide = wide.rename(columns={"Recovery": "recovery"})
     df = _wide_to_tidy(wide, "Ticker", tenors, 1e-4, ["recovery"])
-    df["date"] = pd.Timestamp("2007-08-01") if path is None else pd.NaT
+    found = _DATE.search(src.name)  # e.g. cdx_na_ig_s7_2007-08-01.csv
+    df["date"] = pd.Timestamp(found.group(0)) if found else pd.NaT
     return _check(df, str(src.name))
 
 

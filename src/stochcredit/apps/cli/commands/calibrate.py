@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
             if limit < 1:
                 raise InvalidParameterError("--limit", limit, "an integer >= 1")
             wanted = list(dict.fromkeys(df["name"]))[:limit]
-        rate_used = _rate(df, rate)
+        rate_used, rate_label = _rate(df, rate)
         backend, sched = "processes", None
         if use_dask:
             backend, sched = "dask", _scheduler(scheduler)
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
             emit_table(result, "csv" if output.suffix.lower() != ".json" else "json", output)
         failed = result.index.get_level_values(0)[result["error"] != ""].unique()
         typer.echo(f"{n_names - len(failed)} of {n_names} names calibrated "
-                   f"(rate: {_describe(rate_used)})", err=True)
+                   f"(rate: {rate_label})", err=True)
         return 0
 
 
@@ -105,19 +105,14 @@ def _rate(df, rate):
     if rate is not None:
         from ....core.validation import in_range
 
-        return in_range("--rate", rate, -0.5, 1.0)
+        return in_range("--rate", rate, -0.5, 1.0), f"{rate:g}"
     dates = df["date"].dropna().unique() if "date" in df.columns else []
     if len(dates) == 1:
         from ....market.treasury import treasury_zero_curve
 
-        return treasury_zero_curve(str(dates[0])[:10])
-    return 0.0025
-
-
-def _describe(rate) -> str:
-    if hasattr(rate, "zero_rate"):
-        return f"Treasury zero curve ({getattr(rate, 'date', 'quote date')})"
-    return f"{rate:g}"
+        return treasury_zero_curve(str(dates[0])[:10]), \
+            f"US Treasury zero curve of {str(dates[0])[:10]}"
+    return 0.0025, "0.0025 (no quote date in the file; the paper's short rate)"
 
 
 def _scheduler(name: str):
