@@ -83,3 +83,15 @@ def test_feller_conditions_by_factor():
     got = feller_conditions({"kappa_1": 1.0, "theta_1": 0.01, "sigma_1": 1.0,
                              "kappa_2": 5.0, "theta_2": 0.1, "sigma_2": 0.2})
     assert got == {"feller_1": False, "feller_2": True}
+
+
+def test_time_limit_returns_best_so_far():
+    import time
+
+    def slow(x):
+        time.sleep(0.05)
+        return _residuals(x)
+
+    out = minimise_residuals(slow, SPACE, seed=0, maxiter=1000, tol=1e-12, time_limit=0.3)
+    assert np.isfinite(out.fun) and "time limit reached" in out.message
+    assert out.nit < 1000

@@ -163,6 +163,7 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
                      popsize: int | None = None, maxiter: int | None = None,
                      n_starts: int | None = None, max_nfev: int | None = None,
                      target: float = 1e-12, local: str = "auto",
+                     time_limit: float | None = None,
                      x0: Mapping[str, float] | None = None) -> CalibrationResult:
     """Fit a Merton model's credit spreads to a market curve (seed 002 §4, H-3, H-4).
 
@@ -197,6 +198,11 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
         DE stops once ``I(Omega) <= target``.
     x0 : dict, optional
         A starting guess ``{name: value}`` (joins DE's population and is polished too).
+    local : {"auto", "trf", "lm"}
+        Least-squares polish (see :func:`~stochcredit.calibration.optimisers.minimise_residuals`).
+    time_limit : float, optional
+        Wall-clock budget in seconds (best point so far is returned; see the diagnostics'
+        ``message``).
 
     Returns
     -------
@@ -235,6 +241,7 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
     outcome = minimise_residuals(
         residuals, space, seed=seed, popsize=popsize or d_pop, maxiter=maxiter or d_iter,
         n_starts=n_starts or d_starts, max_nfev=max_nfev or d_nfev, target=target, local=local,
+        time_limit=time_limit,
         x0=None if x0 is None else space.from_dict(x0))
     x, jac = _sort_factors(model, outcome.x, outcome.jacobian)
     params = space.to_dict(x)

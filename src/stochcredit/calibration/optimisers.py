@@ -116,7 +116,8 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
                        popsize: int = 12, maxiter: int = 60, tol: float = 1e-3,
                        n_starts: int = 3, x0=None, target: float = 0.0, polish: bool = True,
                        max_nfev: int = 100, ls_tol: float = 1e-12, local: str = "trf",
-                       global_search: bool = True) -> OptimiserOutcome:
+                       global_search: bool = True,
+                       time_limit: float | None = None) -> OptimiserOutcome:
     """Minimise ``mean(residuals(x)**2)`` over the box ``space``.
 
     Parameters
@@ -152,6 +153,10 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
         asymptotes; fast on nearly singular zero-residual problems), or "auto": trf, then lm
         from the same start unless trf reached the target (the better of the two wins: each
         gets stuck on some problems where the other does not).
+    time_limit : float, optional
+        Wall-clock budget in seconds: DE stops at half of it, the polish stops (and further
+        starts are skipped) once it is spent; the best point so far is returned and the
+        message says so. Useful in batch runs where a few names hit slow model regions.
     global_search : bool
         False skips DE: a pure local fit from ``x0`` (needs ``x0``).
 
@@ -167,6 +172,11 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     local = choice("local", local, ("trf", "lm", "auto"))
     start_time = time.perf_counter()
     counted = _Counted(residuals, space)
+
+    def over(fraction: float) -> bool:
+        return time_limit is not None and (time.perf_counter() - start_time
+                                           > fraction * time_limit)
+
     bounds = space.internal_bounds
     lo, hi = (np.array(b) for b in zip(*bounds, strict=True))
     k = len(space)
@@ -182,7 +192,7 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     message = ""
     if global_search:
         def stop(intermediate_result) -> bool:
-            return bool(intermediate_result.fun <= target)
+            return bool(intermediate_result.fun <= target) or over(0.5)
 
         init = "latinhypercube"
         if y0 is not None:
@@ -220,7 +230,7 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
             return jac_
 
         def stop_ls(intermediate_result) -> None:
-            if 2.0 * intermediate_result.cost / max(n_res, 1) <= target:
+            if 2.0 * intermediate_result.cost / max(n_res, 1) <= target or over(1.0):
                 raise StopIteration
 
         # "lm": Levenberg-Marquardt (MINPACK) on unbounded z with y = lo + (hi - lo) expit(z):
@@ -242,6 +252,9 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
         for cand in candidates:
             if starts and starts[0][1] <= target:  # a start already reached the target
                 break
+            if over(1.0):
+                message += "; time limit reached"
+                break
             cand = np.clip(cand, lo, hi)
             try:
                 ls = None
@@ -249,7 +262,8 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
                     ls = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
                                        x_scale=1.0, ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
                                        max_nfev=max_nfev, callback=stop_ls)
-                if local == "lm" or (local == "auto" and np.mean(ls.fun**2) > target):
+                if local == "lm" or (local == "auto" and np.mean(ls.fun**2) > target
+                                     and not over(1.0)):
                     frac = np.clip((cand - lo) / width, 1e-9, 1 - 1e-9)
                     lm = least_squares(fun_z, logit(frac), jac=jac_z, method="lm",
                                        ftol=ls_tol, xtol=ls_tol, gtol=ls_tol, max_nfev=max_nfev)
@@ -276,5 +290,6 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     return OptimiserOutcome(
         x=x_best, fun=float(np.mean(base**2)), residuals=base, jacobian=jac_int * (hi - lo),
         nfev=counted.nfev, nit=nit, seconds=time.perf_counter() - start_time,
-        message=message.lstrip("; "),
+        message=(message + ("; time limit reached" if over(1.0) and "time limit" not in message
+                            else "")).lstrip("; "),
         starts=[(space.clip(space.to_external(y)), f) for y, f in starts])

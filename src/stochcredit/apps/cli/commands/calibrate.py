@@ -34,6 +34,9 @@ def register(app: typer.Typer) -> None:
         names: str = typer.Option(None, "--names", help="Comma-separated subset of names."),
         limit: int = typer.Option(None, "--limit", help="Only the first N names."),
         seed: int = typer.Option(0, "--seed", help="Differential-evolution seed."),
+        time_limit: float = typer.Option(None, "--time-limit",
+                                         help="Seconds per name and model; the best fit so far "
+                                              "is kept when it runs out (default: none)."),
         workers: int = typer.Option(None, "--workers", "-w",
                                     help="Worker processes (default: all CPUs)."),
         use_dask: bool = typer.Option(False, "--dask", help="Run the names as Dask tasks."),
@@ -72,7 +75,8 @@ def register(app: typer.Typer) -> None:
         def run(progress=None):
             return calibrate_universe(df, models, leverage=None if calibrate_leverage else leverage,
                                       rate=rate_used, seed=seed, names=wanted, backend=backend,
-                                      workers=workers, scheduler=sched, progress=progress)
+                                      workers=workers, scheduler=sched, progress=progress,
+                                      **({} if time_limit is None else {"time_limit": time_limit}))
 
         if progress_bar:
             from rich.console import Console
