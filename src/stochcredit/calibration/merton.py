@@ -162,7 +162,7 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
                      bounds: Mapping[str, Sequence[float]] | None = None,
                      popsize: int | None = None, maxiter: int | None = None,
                      n_starts: int | None = None, max_nfev: int | None = None,
-                     target: float = 1e-12, local: str = "auto",
+                     target: float = 1e-11, local: str = "auto_lm",
                      time_limit: float | None = None,
                      x0: Mapping[str, float] | None = None) -> CalibrationResult:
     """Fit a Merton model's credit spreads to a market curve (seed 002 §4, H-3, H-4).
@@ -198,8 +198,10 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
         DE stops once ``I(Omega) <= target``.
     x0 : dict, optional
         A starting guess ``{name: value}`` (joins DE's population and is polished too).
-    local : {"auto", "trf", "lm"}
-        Least-squares polish (see :func:`~stochcredit.calibration.optimisers.minimise_residuals`).
+    local : {"auto_lm", "auto", "trf", "lm"}
+        Least-squares polish (see :func:`~stochcredit.calibration.optimisers.minimise_residuals`);
+        the default tries Levenberg-Marquardt, then the bounded trust-region method unless the
+        target was reached.
     time_limit : float, optional
         Wall-clock budget in seconds (best point so far is returned; see the diagnostics'
         ``message``).

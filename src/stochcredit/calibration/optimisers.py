@@ -63,6 +63,10 @@ class OptimiserOutcome:
     starts: list = field(default_factory=list)
 
 
+#: least-squares methods tried in turn from each start (until the target is reached)
+_ORDER = {"trf": ("trf",), "lm": ("lm",), "auto": ("trf", "lm"), "auto_lm": ("lm", "trf")}
+
+
 class _Composed:
     """``counted(to_y(z))`` for populations ``z`` (the polish's unbounded coordinates)."""
 
@@ -147,12 +151,12 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     ls_tol : float
         ``ftol``, ``xtol`` and ``gtol`` of the least-squares polish; it also stops as soon as the
         objective is ``<= target``, and further starts are skipped then.
-    local : {"trf", "lm", "auto"}
+    local : {"trf", "lm", "auto", "auto_lm"}
         Least-squares method of the polish: bounded trust-region reflective on the search
         coordinates, Levenberg-Marquardt on logit-transformed ones (bounds become
         asymptotes; fast on nearly singular zero-residual problems), or "auto": trf, then lm
         from the same start unless trf reached the target (the better of the two wins: each
-        gets stuck on some problems where the other does not).
+        gets stuck on some problems where the other does not); "auto_lm": the same, lm first.
     time_limit : float, optional
         Wall-clock budget in seconds: DE stops at half of it, the polish stops (and further
         starts are skipped) once it is spent; the best point so far is returned and the
@@ -169,7 +173,7 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     maxiter = integer("maxiter", maxiter, minimum=0)
     n_starts = integer("n_starts", n_starts, minimum=1)
     tol = positive("tol", tol)
-    local = choice("local", local, ("trf", "lm", "auto"))
+    local = choice("local", local, tuple(_ORDER))
     start_time = time.perf_counter()
     counted = _Counted(residuals, space)
 
@@ -258,19 +262,24 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
             cand = np.clip(cand, lo, hi)
             try:
                 ls = None
-                if local in ("trf", "auto"):
-                    ls = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
-                                       x_scale=1.0, ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
-                                       max_nfev=max_nfev, callback=stop_ls)
-                if local == "lm" or (local == "auto" and np.mean(ls.fun**2) > target
-                                     and not over(1.0)):
-                    frac = np.clip((cand - lo) / width, 1e-9, 1 - 1e-9)
-                    lm = least_squares(fun_z, logit(frac), jac=jac_z, method="lm",
-                                       ftol=ls_tol, xtol=ls_tol, gtol=ls_tol, max_nfev=max_nfev)
-                    lm.x = to_y(lm.x)
-                    if ls is None or np.mean(lm.fun**2) < np.mean(ls.fun**2):
-                        lm.nfev += 0 if ls is None else ls.nfev
-                        ls = lm
+                for method in _ORDER[local]:
+                    if ls is not None and (np.mean(ls.fun**2) <= target or over(1.0)):
+                        break
+                    if method == "trf":
+                        new = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
+                                            x_scale=1.0, ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
+                                            max_nfev=max_nfev, callback=stop_ls)
+                    else:
+                        frac = np.clip((cand - lo) / width, 1e-9, 1 - 1e-9)
+                        new = least_squares(fun_z, logit(frac), jac=jac_z, method="lm",
+                                            ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
+                                            max_nfev=max_nfev)
+                        new.x = to_y(new.x)
+                    if ls is not None:
+                        new.nfev += ls.nfev
+                        if np.mean(new.fun**2) >= np.mean(ls.fun**2):
+                            new.fun, new.x = ls.fun, ls.x
+                    ls = new
             except ValueError as exc:  # a degenerate start; keep the others
                 message += f"; least squares failed from a start: {exc}"
                 continue
