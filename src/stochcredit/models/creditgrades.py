@@ -20,6 +20,7 @@ from scipy.special import ndtr
 from ..core import validation as v
 from ..core.errors import InvalidParameterError
 from ..engines.images import survival_gbm
+from .balance_sheet import BalanceSheet
 
 __all__ = ["CreditGrades"]
 
@@ -31,7 +32,7 @@ def _shape_out(arr: np.ndarray, like: np.ndarray) -> float | np.ndarray:
 
 
 @dataclass(frozen=True)
-class CreditGrades:
+class CreditGrades(BalanceSheet):
     """Classic CreditGrades structural model; a SurvivalCurve.
 
     Parameters
@@ -84,16 +85,6 @@ class CreditGrades:
              else v.positive("reference_vol", self.reference_vol))
 
     # -- CG-1 ----------------------------------------------------------------------------------
-    @property
-    def barrier(self) -> float:
-        """Mean default barrier ``Lbar D``."""
-        return self.recovery_mean * self.debt_per_share
-
-    @property
-    def asset_value(self) -> float:
-        """(CG-1) ``V0 = S0 + Lbar D``."""
-        return self.equity + self.barrier
-
     @property
     def asset_vol(self) -> float:
         """(CG-1) ``sigma = sigma_S_ref S_ref / (S_ref + Lbar D)``."""

@@ -20,6 +20,7 @@ from scipy.optimize import brentq
 from ..core import validation as v
 from ..core.errors import InvalidParameterError
 from ..engines import images
+from .balance_sheet import BalanceSheet
 
 __all__ = [
     "CreditGradesEquity",
@@ -92,7 +93,7 @@ def black_scholes_implied_vol(price: float, spot: float, strike: float, T: float
 
 
 @dataclass(frozen=True, eq=False)
-class CreditGradesEquity:
+class CreditGradesEquity(BalanceSheet):
     """Equity as a shifted lognormal absorbed at zero; equity options with default; a SurvivalCurve.
 
     Parameters
@@ -183,21 +184,6 @@ class CreditGradesEquity:
         return cls(equity, debt_per_share, recovery_mean, rate, BlackScholes(sig), dividend)
 
     # -- basic quantities ----------------------------------------------------------------------
-    @property
-    def barrier(self) -> float:
-        """Barrier ``B = L D`` in forward-adjusted terms."""
-        return self.recovery_mean * self.debt_per_share
-
-    @property
-    def asset_value(self) -> float:
-        """``V0 = S0 + L D``."""
-        return self.equity + self.barrier
-
-    @property
-    def distance_to_default(self) -> float:
-        """``x0 = ln(V0 / (L D))``."""
-        return float(np.log(self.asset_value / self.barrier))
-
     @property
     def asset_vol(self) -> float | None:
         """Constant asset volatility (Black-Scholes dynamics) or None."""

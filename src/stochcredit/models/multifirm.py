@@ -19,12 +19,13 @@ from ..core import validation as v
 from ..core.errors import InvalidParameterError
 from ..engines.montecarlo.multifirm import simulate_joint_default
 from ..engines.montecarlo.multifirm_result import MultiFirmSimulationResult
+from .balance_sheet import BalanceSheet
 
 __all__ = ["Firm", "MultiFirmCreditGrades", "MultiFirmSimulationResult"]
 
 
 @dataclass(frozen=True)
-class Firm:
+class Firm(BalanceSheet):
     """One firm's balance-sheet data per share.
 
     Parameters
@@ -50,21 +51,6 @@ class Firm:
                                                               self.debt_per_share))
         object.__setattr__(self, "recovery_mean", v.positive("recovery_mean", self.recovery_mean))
         object.__setattr__(self, "dividend", v.finite("dividend", self.dividend))
-
-    @property
-    def barrier(self) -> float:
-        """Default barrier ``B = L D`` at t = 0."""
-        return self.recovery_mean * self.debt_per_share
-
-    @property
-    def asset_value(self) -> float:
-        """``V0 = S0 + L D``."""
-        return self.equity + self.barrier
-
-    @property
-    def distance_to_default(self) -> float:
-        """``x0 = ln(V0 / (L D)) > 0``."""
-        return float(np.log(self.asset_value / self.barrier))
 
 
 class MultiFirmCreditGrades:
