@@ -95,3 +95,18 @@ def test_time_limit_returns_best_so_far():
     out = minimise_residuals(slow, SPACE, seed=0, maxiter=1000, tol=1e-12, time_limit=0.3)
     assert np.isfinite(out.fun) and "time limit reached" in out.message
     assert out.nit < 1000
+
+
+@pytest.mark.parametrize("local", ["lm", "auto_lm", "auto", "trf"])
+def test_fewer_residuals_than_parameters_still_polished(local):
+    # 2 quotes, 3 parameters: MINPACK's LM cannot run; the trf polish must still happen
+    t2 = T[[0, -1]]
+
+    def res(x):
+        x = np.atleast_2d(x)
+        y = x[:, :1] * np.exp(-x[:, 1:2] * t2) + x[:, 2:3]
+        target = 2.0 * np.exp(-0.7 * t2) + 0.3
+        return (y - target) / target
+
+    out = minimise_residuals(res, SPACE, seed=0, popsize=3, maxiter=2, local=local)
+    assert out.fun < 1e-16

@@ -260,11 +260,16 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
                 message += "; time limit reached"
                 break
             cand = np.clip(cand, lo, hi)
-            try:
-                ls = None
-                for method in _ORDER[local]:
-                    if ls is not None and (np.mean(ls.fun**2) <= target or over(1.0)):
-                        break
+            ls = None
+            for method in _ORDER[local]:
+                if ls is not None and (np.mean(ls.fun**2) <= target or over(1.0)):
+                    break
+                if method == "lm" and n_res < len(cand):
+                    # MINPACK's LM needs at least as many residuals as parameters: use trf
+                    if "trf" in _ORDER[local]:
+                        continue
+                    method = "trf"
+                try:
                     if method == "trf":
                         new = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
                                             x_scale=1.0, ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
@@ -275,13 +280,15 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
                                             ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
                                             max_nfev=max_nfev)
                         new.x = to_y(new.x)
-                    if ls is not None:
-                        new.nfev += ls.nfev
-                        if np.mean(new.fun**2) >= np.mean(ls.fun**2):
-                            new.fun, new.x = ls.fun, ls.x
-                    ls = new
-            except ValueError as exc:  # a degenerate start; keep the others
-                message += f"; least squares failed from a start: {exc}"
+                except ValueError as exc:  # a degenerate start; keep the other methods/starts
+                    message += f"; {method} failed from a start: {exc}"
+                    continue
+                if ls is not None:
+                    new.nfev += ls.nfev
+                    if np.mean(new.fun**2) >= np.mean(ls.fun**2):
+                        new.fun, new.x = ls.fun, ls.x
+                ls = new
+            if ls is None:
                 continue
             nit += int(ls.nfev)
             n_obs = ls.fun.size
