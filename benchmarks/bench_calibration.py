@@ -6,7 +6,7 @@
 2. Time to calibrate the two-factor Heston Merton model to a 10-point curve (goal <= 1 s), with
    the number of model evaluations (parameter sets priced).
 3. All three models on CDX.NA.IG S7 names: a sample is timed and the 125-name time extrapolated
-   (``--full`` runs all 125 names with 2 worker processes; takes ~10-20 minutes).
+   (``--full`` runs all 125 names with 2 worker processes; about 6 minutes here).
 
 Run: ``.venv/bin/python benchmarks/bench_calibration.py [--full]``
 """

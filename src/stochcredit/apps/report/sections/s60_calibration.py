@@ -167,9 +167,9 @@ def _cdx(ctx, section) -> None:
     section.text(
         f"CDX.NA.IG S7 on 2007-08-01: {len(names)} of the 125 names (every "
         f"{max(1, len(all_names) // n)}th in the file, so sectors and spread levels vary; "
-        f"all 125 take about 10 s per name for the three models on this shared 2-core "
-        f"machine, see benchmarks/bench_calibration.py and the slow test "
-        f"tests/calibration/test_cdx_universe.py, so the report uses a subset). "
+        f"all 125 names x 3 models take about 6 minutes with 2 processes on this shared 2-core "
+        f"machine — benchmarks/bench_calibration.py --full and the slow test "
+        f"tests/calibration/test_cdx_universe.py run them — so the report uses a subset). "
         "The CDS par spread is used as the credit spread (the paper uses bond yield spreads, "
         f"which are not public). Leverage assumption: debt face / asset value = "
         f"{CDX_LEVERAGE} for every name (no balance-sheet data in the file; the CLI option "
