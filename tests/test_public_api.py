@@ -1,4 +1,4 @@
-"""The public names of API.md resolve from ``import stochcredit as sc`` (the acceptance contract)."""
+"""The public names of API.md resolve from ``import stochcredit as sc`` (acceptance contract)."""
 
 import importlib
 
@@ -9,9 +9,10 @@ import stochcredit as sc
 API_NAMES = [
     "InvalidParameterError", "FlatCurve", "ZeroCurve", "FlatHazardCurve", "HazardCurve",
     "bootstrap_hazard_curve", "Bond", "bootstrap_zero_curve", "CDS", "BlackScholes", "Heston",
-    "MultiFactorHeston", "european_option", "Merton", "calibrate_merton", "cds_option_price",
-    "cds_option_greeks", "implied_black_vol", "forward_cds", "CreditGrades", "CreditGradesEquity",
-    "WishartCovariance", "PrincipalComponentCovariance", "Firm", "MultiFirmCreditGrades", "Estimate",
+    "MultiFactorHeston", "european_option", "Merton", "calibrate_merton",
+    "cds_option_price", "cds_option_greeks", "implied_black_vol", "forward_cds", "CreditGrades",
+    "CreditGradesEquity", "WishartCovariance", "PrincipalComponentCovariance", "Firm",
+    "MultiFirmCreditGrades", "Estimate",
 ]
 
 

@@ -10,7 +10,8 @@ def test_error_is_value_error_naming_parameter_value_and_range():
     with pytest.raises(ValueError) as info:
         v.in_range("recovery", 1.5, 0.0, 1.0, hi_open=True)
     assert isinstance(info.value, sc.InvalidParameterError)
-    assert "recovery" in str(info.value) and "1.5" in str(info.value) and "[0, 1)" in str(info.value)
+    message = str(info.value)
+    assert "recovery" in message and "1.5" in message and "[0, 1)" in message
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), "abc", [1.0, np.nan]])

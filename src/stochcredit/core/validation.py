@@ -1,7 +1,7 @@
 """Validation helpers: every public entry point checks its inputs with these.
 
-Each helper returns the validated value (a float for scalars, a float ndarray otherwise) so it can be
-used inline: ``vol = positive("vol", vol)``.
+Each helper returns the validated value (a float for scalars, a float ndarray otherwise) so it
+can be used inline: ``vol = positive("vol", vol)``.
 """
 
 from __future__ import annotations

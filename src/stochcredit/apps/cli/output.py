@@ -24,14 +24,16 @@ def emit_table(df: pd.DataFrame, fmt: str = "table", output: Path | None = None,
     if fmt == "csv":
         click.echo(df.to_csv(), nl=False)
     elif fmt == "json":
-        click.echo(df.reset_index().to_json(orient="records", indent=2, double_precision=15))
+        click.echo(df.reset_index().to_json(orient="records", indent=2,
+                                            double_precision=15))
     else:
         click.echo(df.to_string(float_format=lambda x: float_format.format(x)))
     if output is not None:
         output = Path(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         if output.suffix.lower() == ".json":
-            output.write_text(df.reset_index().to_json(orient="records", indent=2, double_precision=15))
+            output.write_text(df.reset_index().to_json(orient="records", indent=2,
+                                                       double_precision=15))
         else:
             df.to_csv(output)
         click.echo(f"wrote {output}", err=True)

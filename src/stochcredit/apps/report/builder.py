@@ -86,7 +86,8 @@ body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0
 h1{border-bottom:2px solid #345}h2{border-bottom:1px solid #ccc;margin-top:2em}
 figure{margin:1em 0}img{max-width:100%}figcaption,.caption{color:#555;font-size:.9em}
 table.data{border-collapse:collapse;font-size:.85em}table.data td,table.data th{padding:2px 8px;
-border-bottom:1px solid #eee;text-align:right}.error{background:#fee;border:1px solid #c00;padding:.5em}
+border-bottom:1px solid #eee;text-align:right}
+.error{background:#fee;border:1px solid #c00;padding:.5em}
 .ok{color:#060}.meta{color:#777;font-size:.85em}
 """
 

@@ -1,1 +1,1 @@
-"""Monte Carlo engine: exact CIR transitions, Wishart paths, barrier crossing with bridge correction."""
+"""Monte Carlo engine: exact CIR transitions, Wishart paths, bridge-corrected barrier crossing."""

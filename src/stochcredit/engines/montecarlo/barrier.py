@@ -1,4 +1,7 @@
-"""Barrier monitoring with the Brownian-bridge correction in business time (MODELS_CREDITGRADES.md H.4)."""
+"""Barrier monitoring with the Brownian-bridge correction in business time.
+
+MODELS_CREDITGRADES.md H.4.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ import numpy as np
 __all__ = ["bridge_survival"]
 
 
-def bridge_survival(x_start: np.ndarray, x_end: np.ndarray, variance: np.ndarray) -> np.ndarray:
+def bridge_survival(x_start: np.ndarray, x_end: np.ndarray,
+                    variance: np.ndarray) -> np.ndarray:
     """Probability that a Brownian bridge from ``x_start`` to ``x_end`` with total variance
-    ``variance`` stays above 0: ``1{x_start > 0, x_end > 0} (1 - exp(-2 x_start x_end / variance))``.
+    ``variance`` stays above 0:
+    ``1{x_start > 0, x_end > 0} (1 - exp(-2 x_start x_end / variance))``.
 
     Exact given the step's integrated variance; ``variance = 0`` gives the plain indicator.
     """
