@@ -7,9 +7,7 @@ Run: .venv/bin/python benchmarks/bench_heston.py
 
 from __future__ import annotations
 
-import sys
 import time
-import types
 
 import numpy as np
 import QuantLib as ql
@@ -60,24 +58,12 @@ def quantlib_prices(strikes, days, engine_factory):
 
 
 def import_pyfeng():
-    """pyfeng imports statsmodels for one helper its Heston FFT does not use; statsmodels is not
-    in the venv, so give it an inert stand-in rather than installing a large package."""
+    """pyfeng (a dev dependency, with its statsmodels import) or None if it cannot be imported."""
     try:
         import pyfeng
-        return pyfeng
-    except ModuleNotFoundError as exc:
-        if "statsmodels" not in str(exc):
-            return None
-    stub = types.ModuleType("statsmodels.stats.moment_helpers")
-    stub.cum2mc = lambda *a, **k: (_ for _ in ()).throw(NotImplementedError("stub"))
-    for name in ("statsmodels", "statsmodels.stats"):
-        sys.modules.setdefault(name, types.ModuleType(name))
-    sys.modules["statsmodels.stats.moment_helpers"] = stub
-    try:
-        import pyfeng
-        return pyfeng
-    except Exception:  # noqa: BLE001
+    except ImportError:
         return None
+    return pyfeng
 
 
 def main() -> None:
