@@ -126,5 +126,5 @@ def _scheduler(name: str):
         from distributed import Client  # optional: dask.distributed
     except ImportError as exc:
         raise ValueError(f"--scheduler {name!r} needs the 'distributed' package "
-                         "(pip install distributed)") from exc
+                         '(pip install "stochcredit[distributed]")') from exc
     return Client(name)
