@@ -11,23 +11,13 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import QuantLib as ql
+from _timing import best_of
 
 import stochcredit as sc
 
 N = 100_000
-
-
-def best_of(fn, repeat=3):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def inputs(rng, n):

@@ -17,21 +17,13 @@ import time
 
 import numpy as np
 import QuantLib as ql
+from _timing import best_of
 
 import stochcredit as sc
 
 TODAY = ql.Date(2, 1, 2020)
 DC = ql.Actual365Fixed()
 ql.Settings.instance().evaluationDate = TODAY
-
-
-def best_of(fn, repeat=3):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def report(name, ours, ref, goal=1.0, extra=""):

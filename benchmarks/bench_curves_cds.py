@@ -12,23 +12,11 @@ cross-checked (spreads agree to the engines' discretisation/convention differenc
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import QuantLib as ql
+from _timing import best_of
 
 import stochcredit as sc
-
-
-def best(fn, repeat=5, number=1):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            out = fn()
-        times.append((time.perf_counter() - t0) / number)
-    return min(times), out
-
 
 TODAY = ql.Date(15, 6, 2020)
 ql.Settings.instance().evaluationDate = TODAY
@@ -48,7 +36,7 @@ def cds_batch() -> None:
     cred = sc.HazardCurve(np.array(PILLAR_DAYS) / 365.0, HAZARDS)
     mats = days / 365.0
     sc.CDS(mats[:10]).par_spread(disc, cred)  # warm-up: loads the compiled kernel
-    t_ours, ours = best(lambda: sc.CDS(mats).par_spread(disc, cred), repeat=5)
+    t_ours, ours = best_of(lambda: sc.CDS(mats).par_spread(disc, cred), repeat=5)
 
     ql_disc = ql.YieldTermStructureHandle(ql.FlatForward(TODAY, RATE, DC, ql.Continuous))
     ql_haz_curve = ql.HazardRateCurve([TODAY] + [TODAY + d for d in PILLAR_DAYS],
@@ -68,14 +56,14 @@ def cds_batch() -> None:
         return out
 
     mid = ql.MidPointCdsEngine(ql_haz, 0.4, ql_disc)
-    t_mid, s_mid = best(lambda: quantlib(mid), repeat=2)
+    t_mid, s_mid = best_of(lambda: quantlib(mid), repeat=2)
     print(f"10,000 CDS par spreads: ours {t_ours * 1e3:8.2f} ms")
     print(f"  QuantLib MidPointCdsEngine {t_mid * 1e3:8.1f} ms  -> ratio {t_mid / t_ours:6.1f}x "
           f"(goal >= 10x)  max |diff| {np.max(np.abs(ours - s_mid)) * 1e4:.3f} bp "
           "(calendar-month vs 1/4-year periods, mid-point rule)")
     try:
         isda = ql.IsdaCdsEngine(ql_haz, 0.4, ql_disc)
-        t_isda, s_isda = best(lambda: quantlib(isda), repeat=2)
+        t_isda, s_isda = best_of(lambda: quantlib(isda), repeat=2)
         print(f"  QuantLib IsdaCdsEngine     {t_isda * 1e3:8.1f} ms  -> ratio "
               f"{t_isda / t_ours:6.1f}x (goal >= 10x)  max |diff| "
               f"{np.max(np.abs(ours - s_isda)) * 1e4:.3f} bp")
@@ -85,8 +73,8 @@ def cds_batch() -> None:
             ql.FlatHazardRate(TODAY, ql.QuoteHandle(ql.SimpleQuote(0.02)), DC))
         isda = ql.IsdaCdsEngine(flat_h, 0.4, ql_disc)
         flat_c = sc.FlatHazardCurve(0.02)
-        t_ours_f, ours_f = best(lambda: sc.CDS(mats).par_spread(disc, flat_c), repeat=5)
-        t_isda, s_isda = best(lambda: quantlib(isda), repeat=2)
+        t_ours_f, ours_f = best_of(lambda: sc.CDS(mats).par_spread(disc, flat_c), repeat=5)
+        t_isda, s_isda = best_of(lambda: quantlib(isda), repeat=2)
         print(f"  flat hazard instead: ours {t_ours_f * 1e3:.2f} ms, QuantLib IsdaCdsEngine "
               f"{t_isda * 1e3:.1f} ms -> ratio {t_isda / t_ours_f:6.1f}x (goal >= 10x)  "
               f"max |diff| {np.max(np.abs(ours_f - s_isda)) * 1e4:.3f} bp (ISDA day conventions)")
@@ -97,7 +85,7 @@ def bootstrap() -> None:
     spreads = np.array([0.004, 0.005, 0.007, 0.009, 0.012, 0.014, 0.015, 0.016])
     disc = sc.FlatCurve(RATE)
     sc.bootstrap_hazard_curve(tenors, spreads, disc)  # warm-up
-    t_ours, curve = best(lambda: sc.bootstrap_hazard_curve(tenors, spreads, disc), repeat=7,
+    t_ours, curve = best_of(lambda: sc.bootstrap_hazard_curve(tenors, spreads, disc), repeat=7,
                          number=200)
     ql_disc = ql.YieldTermStructureHandle(ql.FlatForward(TODAY, RATE, DC, ql.Continuous))
     quotes = [ql.SimpleQuote(float(s)) for s in spreads]
@@ -113,7 +101,7 @@ def bootstrap() -> None:
         c.enableExtrapolation()
         return [c.hazardRate(TODAY + int(round(t * 365)) - 1) for t in tenors]
 
-    t_ql, h_ql = best(quantlib, repeat=7, number=50)
+    t_ql, h_ql = best_of(quantlib, repeat=7, number=50)
     print(f"8-pillar hazard bootstrap: ours {t_ours * 1e6:8.1f} us, QuantLib "
           f"PiecewiseFlatHazardRate {t_ql * 1e6:8.1f} us -> ratio {t_ql / t_ours:6.1f}x "
           f"(goal >= 5x)  max rel hazard diff {np.max(np.abs(curve.hazards / h_ql - 1)):.1e} "

@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 import QuantLib as ql
+from _timing import best_of
 
 import stochcredit as sc
 from stochcredit.models.merton import merton_credit_spreads
@@ -20,15 +21,6 @@ V0, KAPPA, THETA, SIGMA, RHO = 0.04, 1.5, 0.04, 0.5, -0.7
 STRIKES = np.exp(np.linspace(np.log(50.0), np.log(200.0), 1000))
 DAYS = np.array([7, 30, 91, 182, 365, 730, 1095, 1825, 3650, 10950])
 T = DAYS / 365.0
-
-
-def best_of(fn, repeat=5):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def quantlib_prices(strikes, days, engine_factory):

@@ -7,9 +7,18 @@ from pathlib import Path
 import click
 import pandas as pd
 
-__all__ = ["emit_table", "FORMATS"]
+__all__ = ["emit_table", "check_format", "FORMATS"]
 
 FORMATS = ("table", "csv", "json")
+
+
+def check_format(fmt: str) -> str:
+    """Validate a ``--format`` value early (before any work); returns it in lower case."""
+    from ...core.errors import InvalidParameterError
+
+    if fmt.lower() not in FORMATS:
+        raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
+    return fmt.lower()
 
 
 def emit_table(df: pd.DataFrame, fmt: str = "table", output: Path | None = None,

@@ -105,14 +105,12 @@ def register(app: typer.Typer) -> None:
         import numpy as np
         import pandas as pd
 
-        from ....core.errors import InvalidParameterError
         from ....instruments.cds import CDS
         from ....market.hazard_bootstrap import bootstrap_hazard_curve
-        from ..output import FORMATS, emit_table
+        from ..output import check_format, emit_table
         from .cds import discount_curve
 
-        if fmt.lower() not in FORMATS:
-            raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
+        check_format(fmt)
         if not quotes.is_file():
             raise FileNotFoundError(2, "No such file", str(quotes))
         tenors, spreads, rec = read_spread_quotes(quotes, units)

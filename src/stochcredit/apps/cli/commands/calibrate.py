@@ -52,10 +52,9 @@ def register(app: typer.Typer) -> None:
         from ....core.errors import InvalidParameterError
         from ....market.quotes import read_quotes
         from ...batch import calibrate_universe
-        from ..output import FORMATS, emit_table
+        from ..output import check_format, emit_table
 
-        if fmt.lower() not in FORMATS:
-            raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
+        check_format(fmt)
         df = read_quotes(quotes)
         if not 0.0 < leverage < 1.0:
             raise InvalidParameterError("--leverage", leverage, "in (0, 1)")

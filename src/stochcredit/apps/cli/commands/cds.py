@@ -90,10 +90,9 @@ def register(app: typer.Typer) -> None:
         from ....instruments.cds import CDS
         from ....market.curves import FlatHazardCurve
         from ....market.hazard_bootstrap import bootstrap_hazard_curve
-        from ..output import FORMATS, emit_table
+        from ..output import check_format, emit_table
 
-        if fmt.lower() not in FORMATS:
-            raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
+        check_format(fmt)
         if sum(x is not None for x in (hazard, spreads, quotes)) != 1:
             raise InvalidParameterError("give exactly one credit curve: --hazard, --spreads or "
                                         "--quotes")

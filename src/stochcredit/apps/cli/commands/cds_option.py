@@ -88,10 +88,9 @@ def register(app: typer.Typer) -> None:
         from ....core.errors import InvalidParameterError
         from ....instruments.cds_options import cds_option_greeks, cds_option_price
         from ....instruments.cds_options.parameters import MODELS
-        from ..output import FORMATS, emit_table
+        from ..output import check_format, emit_table
 
-        if fmt.lower() not in FORMATS:
-            raise InvalidParameterError("--format", fmt, "one of " + ", ".join(FORMATS))
+        check_format(fmt)
         models = [m.strip().lower().replace("-", "_") for m in model.split(",") if m.strip()]
         for m in models:
             if m not in MODELS:
