@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test test-all lint bench clean
+.PHONY: demo test test-all lint bench docs docs-clean clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
 
 demo: $(VENV)/.installed
 	$(BIN)/stochcredit demo --out report
@@ -35,5 +39,16 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run_all.py
 
-clean:
+# the site, with warnings as errors; the validation page needs the recording tests' JSON
+docs/_build/validation.json: | $(VENV)/.installed-docs
+	$(BIN)/python -m pytest -m validation -q -n 0 -p no:cacheprovider --validation-json=$@
+
+docs: $(VENV)/.installed-docs docs/_build/validation.json
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "docs: docs/_build/html/index.html"
+
+docs-clean:
+	rm -rf docs/_build docs/_generated
+
+clean: docs-clean
 	rm -rf $(VENV) report .pytest_cache

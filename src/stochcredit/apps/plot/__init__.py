@@ -13,20 +13,15 @@ that ``Axes``, so plots compose::
 Matplotlib is imported here, in the apps layer only: ``import stochcredit`` does not load it and
 no lower layer imports it (``sc.plot`` is resolved lazily on first use).
 
-=====================  ===================================================================
-helper                 draws
-=====================  ===================================================================
-:func:`curve`          any discount or survival curve (incl. structural models): its natural
-                       quantity (zero rate, hazard rate, credit/CDS spread, survival)
-:func:`calibration`    a calibration result: market quotes and the fitted model curve
-:func:`residuals`      a calibration result: relative errors per quote
-:func:`cds_option_smile`  Black implied vol of CDS-option prices against strike, per model
-:func:`premium_surface`   CDS-option premium over forward spread x vol (heat map + contours)
-:func:`equity_smile`   Black-Scholes implied vol of a structural model's equity options
-:func:`joint_default`  joint default probability vs time with Monte Carlo confidence bands
-:func:`default_correlation`  default correlation vs time with confidence bands
-:func:`correlation_paths`    simulated instantaneous correlation paths and their mean
-=====================  ===================================================================
+- :func:`curve`: any discount or survival curve, structural models included, drawn as its
+  natural quantity (zero rate, hazard rate, credit or CDS spread, survival);
+- :func:`calibration` and :func:`residuals`: a calibration result's fitted curve against the
+  market quotes, and its relative errors per quote;
+- :func:`cds_option_smile` and :func:`premium_surface`: Black implied vols of CDS-option prices
+  against strike, per model; the premium over a forward-spread x vol grid;
+- :func:`equity_smile`: implied equity vols of a structural model's options;
+- :func:`joint_default`, :func:`default_correlation` and :func:`correlation_paths`: Monte Carlo
+  results of multi-firm models, with confidence bands.
 """
 
 from __future__ import annotations

@@ -54,8 +54,8 @@ def calibration(fit: Any, ax: Axes | None = None, *, label: str | None = None,
         ax.plot(quotes, scale * np.asarray(fit.fitted), "x-", color=color, label=label)
     # one "market" legend entry per Axes however many fits are drawn on it
     labels = ax.get_legend_handles_labels()[1]
-    ax.plot(quotes, scale * np.asarray(fit.market), "ko", mfc="none",
-            label=None if "market" in labels else "market")
+    ax.plot(quotes, scale * np.asarray(fit.market), "ko", mfc="none", zorder=3,
+            label="_market" if "market" in labels else "market")
     return finish(ax, "maturity (years)", f"spread ({unit})")
 
 
@@ -79,4 +79,4 @@ def residuals(fit: Any, ax: Axes | None = None, *, label: str | None = None,
     ax.bar(quotes + offset, rel, width=width, color=color,
            label=label or (getattr(fit, "model_name", "") or "model"))
     ax.axhline(0.0, color="k", lw=0.6)
-    return finish(ax, "maturity (years)", "relative error, fitted / market - 1 (%)")
+    return finish(ax, "maturity (years)", "relative error: fitted / market - 1 (%)")
