@@ -24,7 +24,8 @@ C &= S_0\,\Phi_1 - e^{-rT} K\,\Phi_2 \\
 \Phi_2 &= \tfrac12 + \tfrac1\pi\int_0^\infty
   \operatorname{Re}\Big[\frac{e^{-i\omega\ln K}\,\Psi(\omega)}{i\omega}\Big]d\omega,\qquad
 \Phi_1 = \tfrac12 + \tfrac1\pi\int_0^\infty
-  \operatorname{Re}\Big[\frac{e^{-i\omega\ln K}\,\Psi(\omega - i)}{i\omega\,\Psi(-i)}\Big]d\omega"""),
+  \operatorname{Re}\Big[\frac{e^{-i\omega\ln K}\,\Psi(\omega - i)}{i\omega\,\Psi(-i)}\Big]
+  d\omega"""),
     "H-3": ("Merton credit spread with zero-coupon debt", r"""
 D_0 &= S_0 - C(S_0, B, T) = B e^{-rT} - P(S_0, B, T) \\
 CS(T) &= -\frac{1}{T}\ln\frac{D_0}{B} - r,\qquad

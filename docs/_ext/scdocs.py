@@ -30,13 +30,11 @@ import textwrap
 from collections import defaultdict
 from pathlib import Path
 
+import formulas
 from docutils import nodes
 from docutils.parsers.rst import directives
-from docutils.statemachine import StringList
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
-
-import formulas
 
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent

@@ -123,6 +123,7 @@ def _calibrated(section, tables, T) -> pd.DataFrame:
         rows.append(pd.Series(cs_var, index=T, name=(firm, "black_scholes V=variance")))
         ax.set_title(f"{firm}: B/S0 = {B}, r = {RATE_CAL}")
         ax.set_xlabel("maturity T (years)")
+        ax.set_ylabel("credit spread (bp)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     axes[0].set_ylabel("credit spread (bp)")
