@@ -48,8 +48,8 @@ def natural_quantity(obj: Any) -> str:
 def _grid(obj: Any, t: ArrayLike | None, quantity: str) -> np.ndarray:
     if t is not None:
         return np.asarray(t, dtype=float)
-    knots = np.asarray(getattr(obj, "times", [10.0]), dtype=float)
-    hi = max(10.0, 1.1 * float(knots.max()) if knots.size else 10.0)
+    knots = np.asarray(getattr(obj, "times", []), dtype=float).ravel()
+    hi = max(10.0, 1.1 * float(knots.max())) if knots.size else 10.0
     lo = 0.0 if quantity in ("survival", "default_probability", "discount", "hazard",
                              "forward") else hi / 200
     grid = np.linspace(lo, hi, 201)
