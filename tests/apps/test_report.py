@@ -40,6 +40,11 @@ def test_table_keeps_a_meaningful_index_and_per_column_formats():
     assert rows == [["model", "z", "p"], ["black", "1.23", "0.123"]]
 
 
+def test_unnamed_index_gets_an_empty_header_and_float_columns_short_names():
+    df = pd.DataFrame([[1.5, 2.25]], index=["IBM heston"], columns=[1.0, 10.0])
+    assert _cells(table_html(df))[0] == ["", "1", "10"]
+
+
 def test_format_value():
     assert format_value(None) == "" and format_value(float("nan")) == ""
     assert format_value(np.int64(123456)) == "123,456"

@@ -50,6 +50,16 @@ def _column_cells(col: pd.Series, float_format: str) -> list[str]:
     return [format_value(v, float_format, short) for v in values]
 
 
+def _header(c) -> str:
+    if isinstance(c, tuple):
+        return " / ".join(_header(x) for x in c)
+    if isinstance(c, str) and c.startswith("_index"):
+        return ""  # an unnamed index: its values label the rows
+    if isinstance(c, float | np.floating):
+        return f"{c:g}"
+    return str(c)
+
+
 def table_html(df: pd.DataFrame, float_format: str | Mapping[str, str] = "{:.6g}") -> str:
     """``df`` as an HTML table: the index only when it means something (named or not a
     0..n-1 RangeIndex), cells formatted by :func:`format_value` per column.
@@ -60,9 +70,11 @@ def table_html(df: pd.DataFrame, float_format: str | Mapping[str, str] = "{:.6g}
     show = df.copy()
     keep_index = not (isinstance(show.index, pd.RangeIndex) and show.index.name is None)
     if keep_index:
+        names = [n if n is not None else "" for n in show.index.names]
+        show.index = show.index.set_names([f"_index{i}" if not n else n
+                                           for i, n in enumerate(names)])
         show = show.reset_index()
-    show.columns = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c)
-                    for c in show.columns]
+    show.columns = [_header(c) for c in show.columns]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in show.columns)
     rows = []
     formats = (dict(float_format) if isinstance(float_format, Mapping)
