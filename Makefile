@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test test-all lint bench docs docs-clean clean
+.PHONY: demo test test-all lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,6 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
-
-$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
-	touch $(VENV)/.installed $(VENV)/.installed-dev $@
 
 demo: $(VENV)/.installed
 	$(BIN)/stochcredit demo --out report
@@ -39,7 +35,17 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run_all.py
 
-# the site, with warnings as errors; the validation page needs the recording tests' JSON
+clean:
+	rm -rf $(VENV) report .pytest_cache
+
+# Documentation site (Sphinx, docs/): `make docs` installs the docs extra and builds with
+# warnings as errors; the validation page needs the JSON the recording tests write.
+.PHONY: docs docs-clean
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 docs/_build/validation.json: | $(VENV)/.installed-docs
 	$(BIN)/python -m pytest -m validation -q -n 0 -p no:cacheprovider --validation-json=$@
 
@@ -49,6 +55,3 @@ docs: $(VENV)/.installed-docs docs/_build/validation.json
 
 docs-clean:
 	rm -rf docs/_build docs/_generated
-
-clean: docs-clean
-	rm -rf $(VENV) report .pytest_cache
