@@ -114,22 +114,78 @@ s_q = \frac{(1 - R)\,\mathrm{Prot}(T)}{\sum_k \Delta_k e^{-r t_k} Q(t_k)}"""),
     "CDS-3": ("Structural CDS spread, quarterly premium with accrual on default", r"""
 s_{qa} = \frac{(1 - R)\,\mathrm{Prot}(T)}{\sum_k \Delta_k e^{-r t_k} Q(t_k)
   + \sum_k\int_{t_{k-1}}^{t_k}(t - t_{k-1})\,e^{-rt}\,(-dQ(t))}"""),
+    "HC-1": ("CIR integrated-variance transform", r"""
+\hat L_{\mathrm{CIR}}(T; u) &= \mathbb{E}\big[e^{-u\int_0^T v_t\,dt}\big]
+  = e^{A_c(T) - B_c(T)\,v_0},\qquad \gamma = \sqrt{\kappa^2 + 2\varepsilon^2 u} \\
+B_c(T) &= \frac{2u(1 - e^{-\gamma T})}
+  {(\gamma + \kappa)(1 - e^{-\gamma T}) + 2\gamma e^{-\gamma T}},
+\qquad A_c(T) = \frac{2\kappa\theta}{\varepsilon^2}\Big[\ln(2\gamma) + \frac{(\kappa - \gamma)T}{2}
+  - \ln\big((\gamma + \kappa)(1 - e^{-\gamma T}) + 2\gamma e^{-\gamma T}\big)\Big]"""),
+    # formulas the seeds state without a tag (MODELS.md sections 2 and 3); keys in lower case
+    "zero-curve": ("Zero curve, piecewise-flat forwards", r"""
+P(0, t) = e^{-r(t)\,t},\qquad r(t)\,t \text{ linear between pillars},\qquad
+f(t) = -\frac{d\ln P(0, t)}{dt} \text{ piecewise flat}"""),
+    "hazard-curve": ("Piecewise-constant hazard curve", r"""
+Q(t) = \exp\Big(-\int_0^t h(u)\,du\Big),\qquad h(u) = h_i \text{ on } (t_{i-1}, t_i]"""),
+    "cds-legs": ("CDS legs on any survival curve", r"""
+\mathrm{Prot} &= (1 - R)\Big[(1 - Q(0))\,\mathbf 1\{\text{start} = 0\}
+  + \int_{\text{start}}^T P(0, u)\,(-dQ(u))\Big] \\
+\mathrm{RPV01} &= \sum_k \Delta_k P(0, t_k)\,Q(t_k)
+  + \sum_k \int_{t_{k-1}}^{t_k} (u - t_{k-1})\,P(0, u)\,(-dQ(u)),\qquad
+s_{\mathrm{par}} = \frac{\mathrm{Prot}}{\mathrm{RPV01}}"""),
+    "forward-cds": ("Forward CDS (knock-out)", r"""
+F(t_1, T) = \frac{\mathrm{Prot}(t_1, T)}{\mathrm{RPV01}(t_1, T)},\qquad
+h_f = -\frac{\ln(Q(t_2)/Q(t_1))}{t_2 - t_1}"""),
+    "cds-option": ("CDS option", r"""
+V_{\mathrm{payer}} = A_0\,\mathbb{E}\big[(F_T - K)^+\big],\qquad
+V_{\mathrm{receiver}} = A_0\,\mathbb{E}\big[(K - F_T)^+\big],\qquad
+\mathbb{E}[F_T] = x_0 + \mu T"""),
+    "black-cds-option": ("Black payer", r"""
+V = A_0\big[F\,\Phi(d_1) - K\,\Phi(d_1 - \sigma\sqrt T)\big],\qquad
+d_1 = \frac{\ln(F/K) + \sigma^2 T/2}{\sigma\sqrt T}"""),
+    "bootstrap": ("Bootstrapping", r"""
+\text{pillar by pillar: } h_i \text{ (or } r_i\text{) solves }
+\mathrm{model}_i(h_1, \dots, h_i) = \mathrm{quote}_i"""),
+    "black-scholes-cf": ("Black-Scholes characteristic function and variance transform", r"""
+\mathbb{E}\big[e^{iuX_t}\big] = e^{-\frac12\sigma^2 t\,(u^2 + iu)},\qquad
+\mathbb{E}\big[e^{-s\int_0^t \sigma^2\,du}\big] = e^{-s\sigma^2 t}"""),
+    "mc-estimate": ("Monte Carlo estimate", r"""
+\hat\mu = \frac1N\sum_{n=1}^N X_n,\qquad
+\mathrm{s.e.} = \frac{\hat\sigma}{\sqrt N},\qquad
+|\hat\mu - \mu_{\mathrm{ref}}| \le 3\,\mathrm{s.e.}"""),
 }
 
-TAG = re.compile(r"\b((?:H|IM|SF|CG|WI|PC|JS|CDS)-\d)\b")
+# public names whose docstrings cite no tag, and the formulas they implement
+BY_NAME: dict[str, list[str]] = {
+    "FlatCurve": ["zero-curve"], "ZeroCurve": ["zero-curve"], "FlatHazardCurve": ["hazard-curve"],
+    "HazardCurve": ["hazard-curve"], "bootstrap_hazard_curve": ["bootstrap", "cds-legs"],
+    "bootstrap_zero_curve": ["bootstrap", "zero-curve"], "Bond": ["zero-curve"],
+    "treasury_zero_curve": ["bootstrap", "zero-curve"], "CDS": ["cds-legs"],
+    "forward_cds": ["forward-cds", "cds-legs"], "CIR": ["HC-1"],
+    "cds_option_price": ["cds-option", "black-cds-option"],
+    "cds_option_greeks": ["cds-option", "black-cds-option"],
+    "implied_black_vol": ["black-cds-option"], "CDSOption": ["cds-option", "forward-cds"],
+    "first_to_default_spread": ["JS-2", "cds-legs"], "Estimate": ["mc-estimate"],
+    "Heston": ["H-1"], "BlackScholes": ["black-scholes-cf"], "GammaProcess": ["cds-option"],
+    "ConstantCovariance": ["JS-1"],
+}
+
+TAG = re.compile(r"\b((?:H|HC|IM|SF|CG|WI|PC|JS|CDS)-\d)\b")
 
 
-def cited(text: str) -> list[str]:
-    """Tags of :data:`FORMULAS` cited in ``text``, in order of first appearance."""
+def cited(text: str, name: str = "") -> list[str]:
+    """Tags of :data:`FORMULAS` cited in ``text`` (in order of first appearance), then those
+    :data:`BY_NAME` gives for the public name ``name``."""
     out: list[str] = []
     for tag in TAG.findall(text or ""):
         if tag in FORMULAS and tag not in out:
             out.append(tag)
-    return out
+    return out + [k for k in BY_NAME.get(name, []) if k not in out]
 
 
 def rst(tag: str, indent: str = "") -> str:
     """The formula as a titled ``.. math::`` block."""
     title, latex = FORMULAS[tag]
     body = "\n".join(indent + "   " + line for line in latex.strip().splitlines())
-    return f"{indent}**({tag})** {title}\n\n{indent}.. math::\n\n{body}\n"
+    label = f"**({tag})** " if tag[0].isupper() else ""
+    return f"{indent}{label}{title}\n\n{indent}.. math::\n\n{body}\n"

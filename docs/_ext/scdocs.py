@@ -97,11 +97,11 @@ def _api_page(name: str, module: str, obj) -> str:
     page = [f".. _api-{name}:\n", _title(name), f"*Defined in* ``{module}``; "
             f"use it as ``sc.{name}`` after ``import stochcredit as sc``.\n",
             ".. currentmodule:: stochcredit\n", body]
-    tags = formulas.cited(_all_docs(obj))
+    tags = formulas.cited(_all_docs(obj), name)
     if tags:
-        page.append(_title("Formulas cited", "-"))
-        page.append("The tags are those of the docstrings; each formula is stated once in "
-                    "the model pages.\n")
+        page.append(_title("Formulas", "-"))
+        page.append("The formulas this name implements; tags in parentheses are those its "
+                    "docstrings cite (from the seeds and ``MODELS*.md``).\n")
         page += [formulas.rst(tag) for tag in tags]
     return "\n".join(page)
 
