@@ -222,3 +222,24 @@ def test_calendar_option_moves_spot():
     a = isda_discount_curve("2014-11-26", **rates)
     b = isda_discount_curve("2014-11-26", **rates, calendar="NYC")
     assert a.spot_date == dt.date(2014, 11, 28) and b.spot_date == dt.date(2014, 12, 1)
+
+
+def test_read_isda_rates_layouts(tmp_path):
+    from stochcredit.market.isda_discount import read_isda_rates
+
+    f = tmp_path / "r.csv"
+    f.write_text("tenor,kind,rate\n1M,deposit,0.001535\n3M,deposit,0.2281%\n2Y,swap,0.005905\n")
+    r = read_isda_rates(f)
+    assert r == {"deposits": {"1M": 0.001535, "3M": pytest.approx(0.002281)},
+                 "swaps": {"2Y": 0.005905}}
+    f.write_text("tenor,kind,rate\n1M,future,0.001\n")
+    with pytest.raises(sc.InvalidParameterError, match="instrument type"):
+        read_isda_rates(f)
+    f.write_text("a,b\n1,2\n")
+    with pytest.raises(sc.InvalidParameterError, match="header"):
+        read_isda_rates(f)
+    from stochcredit import data
+
+    packaged = read_isda_rates(data.path("usd_isda_rates_2014-10-16.csv"))
+    assert packaged.pop("date") == dt.date(2014, 10, 16)
+    assert packaged == load_isda_rates("2014-10-16")

@@ -68,7 +68,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -82,7 +81,7 @@ from .daycount import canonical, year_fraction
 from .tenors import add_months, add_tenor, parse_tenor, tenor_months
 
 __all__ = ["RateConventions", "CONVENTIONS", "IsdaDiscountCurve", "isda_discount_curve",
-           "load_isda_rates", "swap_schedule"]
+           "load_isda_rates", "read_isda_rates", "swap_schedule", "packaged_isda_rate_curves"]
 
 
 @dataclass(frozen=True)
@@ -400,14 +399,6 @@ def isda_discount_curve(trade_date: Any, deposits: Mapping[str, float] | None,
 _PACKAGED = {("2014-10-16", "USD"): "usd_isda_rates_2014-10-16.csv"}
 
 
-@lru_cache(maxsize=4)
-def _read(name: str) -> pd.DataFrame:
-    from .. import data
-
-    df = pd.read_csv(data.path(name), skip_blank_lines=True).dropna(how="all")
-    return df
-
-
 def load_isda_rates(date: Any = "2014-10-16", currency: str = "USD") -> dict[str, dict]:
     """Packaged ISDA rate-curve inputs as ``{"deposits": {...}, "swaps": {...}}``.
 
@@ -426,10 +417,56 @@ def load_isda_rates(date: Any = "2014-10-16", currency: str = "USD") -> dict[str
     if key not in _PACKAGED:
         have = ", ".join(f"{c} on {day}" for day, c in _PACKAGED)
         raise InvalidParameterError("date, currency", key, f"a packaged curve ({have})")
-    df = _read(_PACKAGED[key])
-    out: dict[str, dict] = {"deposits": {}, "swaps": {}}
-    for tenor, kind, rate in zip(df["Tenor"], df["Instrument Type"], df["Rate"], strict=True):
-        out["deposits" if kind == "M" else "swaps"][str(tenor)] = float(rate)
+    from .. import data
+
+    rates = read_isda_rates(data.path(_PACKAGED[key]))
+    rates.pop("date", None)
+    return rates
+
+
+def read_isda_rates(path: Any) -> dict[str, Any]:
+    """Deposit and swap rates from a CSV file, as ``{"deposits": {...}, "swaps": {...}}``.
+
+    Two layouts: the packaged one (``Valuation Date, Tenor, Instrument Type, Rate[, Curve
+    Convention]``, type ``M`` for money market, ``S`` for swap) or ``tenor, kind, rate`` with
+    ``kind`` ``deposit``/``swap`` (or ``M``/``S``). Rates are decimals. The valuation date, when
+    the file has one, is returned under ``"date"`` (not passed on by ``**``-unpacking: use
+    ``rates.pop("date")``).
+    """
+    from pathlib import Path
+
+    src = Path(path)
+    if not src.is_file():
+        raise FileNotFoundError(2, "No such file", str(src))
+    df = pd.read_csv(src, dtype=str, skipinitialspace=True).dropna(how="all")
+    cols = {c.strip().lower(): c for c in df.columns}
+    tenor_c = cols.get("tenor")
+    kind_c = cols.get("instrument type", cols.get("kind", cols.get("type")))
+    rate_c = cols.get("rate")
+    if tenor_c is None or kind_c is None or rate_c is None:
+        raise InvalidParameterError(f"{src.name} header", ",".join(df.columns),
+                                    "columns Tenor, Instrument Type (M/S), Rate or "
+                                    "tenor, kind (deposit/swap), rate")
+    out: dict[str, Any] = {"deposits": {}, "swaps": {}}
+    for i, (tenor, kind, rate) in enumerate(zip(df[tenor_c], df[kind_c], df[rate_c],
+                                                strict=True)):
+        where = f"{src.name}, row {i + 1}"
+        k = str(kind).strip().lower()
+        if k not in ("m", "s", "deposit", "swap"):
+            raise InvalidParameterError(f"instrument type ({where})", kind,
+                                        "M/deposit or S/swap")
+        try:
+            value = float(str(rate).strip().rstrip("%")) / (100 if str(rate).strip()
+                                                           .endswith("%") else 1)
+        except ValueError:
+            raise InvalidParameterError(f"rate ({where})", rate, "a number") from None
+        out["deposits" if k in ("m", "deposit") else "swaps"][str(tenor).strip()] = value
+    date_c = cols.get("valuation date", cols.get("date"))
+    if date_c is not None and df[date_c].notna().any():
+        dates = df[date_c].dropna().unique()
+        if len(dates) != 1:
+            raise InvalidParameterError(f"{src.name} dates", list(dates), "a single date")
+        out["date"] = to_date(str(dates[0]).strip(), "valuation date")
     return out
 
 
