@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "bootstrap_zero_curve": "stochcredit.market.bonds",
     "treasury_zero_curve": "stochcredit.market.treasury",
     "load_treasury_par_yields": "stochcredit.market.treasury",
+    "isda_discount_curve": "stochcredit.market.isda_discount",
+    "load_isda_rates": "stochcredit.market.isda_discount",
     # dynamics
     "BlackScholes": "stochcredit.dynamics.black_scholes",
     "Heston": "stochcredit.dynamics.heston",
