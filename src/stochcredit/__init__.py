@@ -54,6 +54,10 @@ _EXPORTS: dict[str, str] = {
     "cds_option_greeks": "stochcredit.instruments.cds_options",
     "implied_black_vol": "stochcredit.instruments.cds_options",
     "CDSOption": "stochcredit.instruments.cds_options",
+    # ISDA dated CDS: risk (issue 12, isda12c)
+    "cds_risk": "stochcredit.instruments.isda_risk",
+    "CDSRisk": "stochcredit.instruments.isda_risk",
+    "CreditQuotes": "stochcredit.instruments.isda_risk",
     "first_to_default_spread": "stochcredit.instruments.first_to_default",
     # calibration
     "calibrate_merton": "stochcredit.calibration.merton",
