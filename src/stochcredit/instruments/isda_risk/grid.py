@@ -17,8 +17,8 @@ isdacdsengine.cpp), i.e. the ISDA CDS Standard Model (JPMorgan C code ``JpmcdsPr
   with ``t_s`` the accrual start minus one day (minus half a day more with the half-day bias),
 
 and their Taylor series where ``x < 1e-4`` (``numerical_fix="taylor"``); premium coupons pay
-``α P(pay) Q(pay − 1 day)``. Everything is written for complex ``h`` too, so the Newton steps of the
-bootstrap take exact derivatives by the complex step ``Im f(h + iε)/ε``.
+``α P(pay) Q(pay − 1 day)``. The bootstrap solves one pillar at a time on all rows, keeping the
+segments before the pillar as constants (:mod:`.kernels` does the Newton steps).
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .kernels import rows_value, solve_rows
+
 __all__ = ["Contract", "LegTable", "hazard_overlaps", "bootstrap_batch"]
 
 _TINY = 1e-4  # QuantLib's / ISDA's threshold for the Taylor branch
-_STEP = 1e-40  # complex step
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,26 @@ class _Segments:
     ts: np.ndarray
 
 
-def _segments(points: list[np.ndarray], tstart: list[float], pillars: np.ndarray,
-              discount) -> _Segments:
-    a = np.concatenate([p[:-1] for p in points]) if points else np.zeros(0)
-    b = np.concatenate([p[1:] for p in points]) if points else np.zeros(0)
-    ts = np.concatenate([np.full(len(p) - 1, s) for p, s in zip(points, tstart, strict=True)]) \
-        if points else np.zeros(0)
+def _segments(lo: np.ndarray, hi: np.ndarray, tstart: np.ndarray, nodes: np.ndarray,
+              pillars: np.ndarray, discount, split: bool = True) -> _Segments:
+    """Segments ``[lo_i, n_1], [n_1, n_2], ..., [n_m, hi_i]`` over the nodes strictly inside."""
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    if split:
+        i0 = np.searchsorted(nodes, lo, side="right")
+        inner = np.maximum(np.searchsorted(nodes, hi, side="left") - i0, 0)
+    else:
+        i0 = np.zeros(lo.size, dtype=int)
+        inner = np.zeros(lo.size, dtype=int)
+    k = inner + 1
+    cid = np.repeat(np.arange(lo.size), k)
+    pos = np.arange(cid.size) - np.repeat(np.cumsum(k) - k, k)
+    a = np.where(pos == 0, lo[cid], np.take(nodes, i0[cid] + pos - 1, mode="clip"))
+    b = np.where(pos == k[cid] - 1, hi[cid], np.take(nodes, i0[cid] + pos, mode="clip"))
     wa, wb = hazard_overlaps(a, pillars), hazard_overlaps(b, pillars)
     t0, t1 = a / 365.0, b / 365.0
     return _Segments(wa, wb - wa, np.asarray(discount.discount(np.maximum(t0, 0.0))),
-                     np.asarray(discount.discount(np.maximum(t1, 0.0))), t0, t1, ts)
+                     np.asarray(discount.discount(np.maximum(t1, 0.0))), t0, t1,
+                     np.asarray(tstart, dtype=float)[cid])
 
 
 @dataclass(frozen=True)
@@ -101,19 +112,12 @@ class LegTable:
     def build(cls, c: Contract, discount, pillars: np.ndarray, nodes: np.ndarray,
               accrual_bias: str = "half_day", forwards: str = "piecewise") -> LegTable:
         e, m = int(c.protection_start), int(c.maturity)
-        inner = nodes[(nodes > e) & (nodes < m)]
-        prot = _segments([np.concatenate(([e - 1], inner, [m])).astype(float)], [0.0],
-                         pillars, discount)
-        points, tst = [], []
+        prot = _segments(np.array([e - 1]), np.array([m]), np.zeros(1), nodes, pillars, discount)
+        on = c.acc_end > e
         bias = 0.5 if accrual_bias == "half_day" else 0.0
-        for s, end, pay in zip(c.acc_start, c.acc_end, c.pay, strict=True):
-            if end <= e:
-                continue
-            lo, hi = max(int(s), e) - 1, int(pay) - 1
-            mid = nodes[(nodes > lo) & (nodes < hi)] if forwards == "piecewise" else []
-            points.append(np.concatenate(([lo], mid, [hi])).astype(float))
-            tst.append((int(s) - 1 - bias) / 365.0)
-        accr = _segments(points, tst, pillars, discount)
+        accr = _segments(np.maximum(c.acc_start[on], e) - 1, c.pay[on] - 1,
+                         (c.acc_start[on] - 1 - bias) / 365.0, nodes, pillars, discount,
+                         split=forwards == "piecewise")
         live = c.pay > e
         pay = c.pay[live]
         p_settle = float(discount.discount(max(c.settle, 0) / 365.0))
@@ -160,22 +164,28 @@ def _split(s: _Segments, j: int) -> tuple[_Segments, _Segments]:
     return part(~live), part(live)
 
 
-def _partial(h: np.ndarray, s: _Segments, j: int):
-    """Constants of the live segments: ``ln Q0 = c0 − x a``, ``ĥ = k + x d`` (``x = h_j``)."""
-    c0 = -(h[:, :j] @ s.wa[:, :j].T)
-    k = h[:, :j] @ s.dw[:, :j].T
-    return c0, k, s.wa[:, j], s.dw[:, j], np.log(s.p0) - np.log(s.p1)
+def _partial(h: np.ndarray, s: _Segments, j: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row constants of the live segments: ``ln Q0 = c0 − x a``, ``ĥ = k + x d`` (``x = h_j``)."""
+    return (np.ascontiguousarray(-(h[:, :j] @ s.wa[:, :j].T)),
+            np.ascontiguousarray(h[:, :j] @ s.dw[:, :j].T))
 
 
-def _live_value(x: np.ndarray, s: _Segments, part, accrual: bool, fix: str) -> np.ndarray:
-    c0, k, a, d, fh = part
-    xc = x[:, None]
-    q0 = np.exp(c0 - xc * a)
-    hh = k + xc * d
-    xx = fh + hh
-    pq0 = s.p0 * q0
-    pq1 = s.p1 * q0 * np.exp(-hh)
-    return _combine(hh, xx, pq0, pq1, s, accrual, fix)
+def _known(h: np.ndarray, s: _Segments, accrual: bool, taylor: bool) -> np.ndarray:
+    """Sum of the segments whose hazards are all known (compiled loop, no temporaries)."""
+    if s.p0.size == 0:
+        return np.zeros(h.shape[0])
+    c0 = np.ascontiguousarray(-(h @ s.wa.T))
+    k = np.ascontiguousarray(h @ s.dw.T)
+    fh = np.log(s.p0) - np.log(s.p1)
+    return rows_value(c0, k, fh, *(np.ascontiguousarray(v, dtype=float)
+                                   for v in (s.p0, s.p1, s.t0, s.t1, s.ts)), accrual, taylor)
+
+
+def _columns(s: _Segments, j: int, accrual: bool) -> tuple[np.ndarray, ...]:
+    cols = (s.wa[:, j], s.dw[:, j], np.log(s.p0) - np.log(s.p1), s.p0, s.p1)
+    if accrual:
+        cols += (s.t0, s.t1, s.ts)
+    return tuple(np.ascontiguousarray(c, dtype=float) for c in cols)
 
 
 def _combine(hh, x, pq0, pq1, s: _Segments, accrual: bool, fix: str) -> np.ndarray:
@@ -217,8 +227,8 @@ def bootstrap_batch(tables: list[LegTable], running: np.ndarray, target: np.ndar
     ``target = c·rebate_pv − U·P(settle)`` (QuantLib's ``SpreadCdsHelper``/``UpfrontCdsHelper``
     with ``fairSpread``/``fairUpfront``). Pillars before ``first[b]`` are kept (a bump of quote
     ``k`` leaves them unchanged). The values in ``hazards`` are the Newton starting points; the
-    steps use complex-step derivatives, at most ``max_iter`` of them; a quote that cannot be met
-    raises ``InvalidParameterError`` naming its tenor.
+    steps (compiled, :func:`.kernels.solve_rows`, exact derivatives) are at most ``max_iter``;
+    a quote that cannot be met raises ``InvalidParameterError`` naming its tenor.
     """
     from ...core.errors import InvalidParameterError
 
@@ -234,29 +244,20 @@ def bootstrap_batch(tables: list[LegTable], running: np.ndarray, target: np.ndar
         fixed_a, live_a = _split(t.accr, j)
         lw = t.w_pay[:, j] > 0
         run, tgt, lg = running[rows, j], target[rows, j], lgd[rows]
-        const = (lg * _protection(h, fixed_p, numerical_fix)
+        taylor = numerical_fix == "taylor"
+        const = (lg * _known(h, fixed_p, False, taylor)
                  - run * (np.exp(-(h @ t.w_pay[~lw].T)) @ (t.frac * t.p_pay)[~lw]
-                          + _accrual(h, fixed_a, numerical_fix) * (365.0 / 360.0)) + tgt)
-        pp, pa = _partial(h, live_p, j), _partial(h, live_a, j)
-        pc0 = -(h[:, :j] @ t.w_pay[lw, :j].T)
-        pw, pm = t.w_pay[lw, j], (t.frac * t.p_pay)[lw]
-        x = h[:, j].copy()
-        done = np.zeros(x.shape, dtype=bool)
-        for _ in range(max_iter):
-            xc = x + 1j * _STEP
-            prem = np.exp(pc0 - xc[:, None] * pw) @ pm
-            f = (const + lg * _live_value(xc, live_p, pp, False, numerical_fix)
-                 - run * (prem + _live_value(xc, live_a, pa, True, numerical_fix)
-                          * (365.0 / 360.0)))
-            der = f.imag / _STEP
-            x_new = x - f.real / np.where(der == 0, 1.0, der)
-            x_new = np.where(x_new < -0.5, 0.5 * (x - 0.5), x_new)
-            done = np.abs(x_new - x) <= tol * np.maximum(1.0, np.abs(x))
-            x = x_new
-            if done.all():
-                break
-        if not (done.all() and np.isfinite(x).all()):
-            bad = int(np.flatnonzero(~(done & np.isfinite(x)))[0])
+                          + _known(h, fixed_a, True, taylor) * (365.0 / 360.0)) + tgt)
+        pc0, pk = _partial(h, live_p, j)
+        ac0, ak = _partial(h, live_a, j)
+        mc0 = np.ascontiguousarray(-(h[:, :j] @ t.w_pay[lw, :j].T))
+        x, ok = solve_rows(
+            np.ascontiguousarray(h[:, j]), const, np.ascontiguousarray(run),
+            np.ascontiguousarray(lg), pc0, pk, *_columns(live_p, j, False), ac0, ak,
+            *_columns(live_a, j, True), mc0, np.ascontiguousarray(t.w_pay[lw, j]),
+            np.ascontiguousarray((t.frac * t.p_pay)[lw]), taylor, tol, max_iter)
+        if not (ok.all() and np.isfinite(x).all()):
+            bad = int(np.flatnonzero(~(ok & np.isfinite(x)))[0])
             raise InvalidParameterError(f"quotes[{name}]", float(run[bad]),
                                         "a quote the hazard bootstrap can meet",
                                         reason=f"no convergence in {max_iter} Newton steps")

@@ -261,21 +261,41 @@ def _contracts(cds: Any) -> tuple[list[Any], tuple[str, ...] | None]:
     return [cds], None
 
 
-def _value(grid: _Grid, contracts: list[Contract], cds: list[Any], h: np.ndarray,
-           recovery: np.ndarray) -> np.ndarray:
-    """``npv`` of contract ``i`` on curve row ``i`` (currency, side-signed)."""
-    out = np.empty(len(cds))
-    groups: dict[int, list[int]] = {}
-    tables = [grid.table(c) for c in contracts]
-    for i, t in enumerate(tables):
-        groups.setdefault(id(t), []).append(i)
-    for rows in groups.values():
-        t = tables[rows[0]]
+def _value(grid: _Grid, dated: tuple[list[Contract], np.ndarray], h: np.ndarray,
+           recovery: np.ndarray, terms: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``npv`` of contract ``i`` on curve row ``i`` (currency, side-signed); ``dated`` = unique
+    contracts and the index of each row's, ``terms`` = each row's coupon and signed notional."""
+    uniq, idx = dated
+    coupon, scale = terms
+    out = np.empty(idx.size)
+    for u, c in enumerate(uniq):
+        rows = np.flatnonzero(idx == u)
+        t = grid.table(c)
         prot, ann = t.legs(h[rows])
-        cpn = np.array([float(cds[i].coupon) for i in rows])
-        unit = (1.0 - recovery[rows]) * prot - cpn * (ann - t.rebate_pv)
-        out[rows] = unit * np.array([_sign(cds[i]) * float(cds[i].notional) for i in rows])
+        out[rows] = ((1.0 - recovery[rows]) * prot
+                     - coupon[rows] * (ann - t.rebate_pv)) * scale[rows]
     return out
+
+
+def _dated(items: list[Any]) -> tuple[list[Contract], np.ndarray]:
+    """Unique contract dates and each item's index (a standard schedule is fixed by the trade
+    date, maturity and calendar)."""
+    keys: dict = {}
+    idx = np.empty(len(items), dtype=int)
+    uniq = []
+    for i, c in enumerate(items):
+        key = (type(c), str(c.trade_date), str(c.maturity_date),
+               repr(getattr(c, "calendar", None)))
+        if key not in keys:
+            keys[key] = len(uniq)
+            uniq.append(contract_of(c))
+        idx[i] = keys[key]
+    return uniq, idx
+
+
+def _terms(items: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([float(c.coupon) for c in items]),
+            np.array([_sign(c) * float(c.notional) for c in items]))
 
 
 def _sign(cds: Any) -> float:
@@ -379,11 +399,11 @@ def cds_risk(cds: Any, discount: Any, credit: Any, *, measures: Sequence[str] | 
     rec = np.array([float(c.recovery) for c in items])
     cal = calendar if isinstance(calendar, Calendar) else Calendar(calendar)
     grid = _Grid.build(trade, discount, q.tenors, cal)
-    contracts = [contract_of(c) for c in items]
+    dated, terms = _dated(items), _terms(items)
     n = len(q.tenors)
 
     h0 = _bootstrap(grid, q, quotes, rec_curve, cpn)
-    v0 = _value(grid, contracts, items, h0, rec)
+    v0 = _value(grid, dated, h0, rec, terms)
     summary = pd.DataFrame({"npv": v0}, index=pd.Index(names, name="contract"))
     buckets = pd.DataFrame(index=summary.index)
     ir_table = pd.DataFrame(index=summary.index)
@@ -395,7 +415,7 @@ def cds_risk(cds: Any, discount: Any, credit: Any, *, measures: Sequence[str] | 
 
     if "cs01" in todo:
         h = _bootstrap(grid, q, bumped_quotes(np.ones(quotes.shape)), rec_curve, cpn, start=h0)
-        summary["cs01"] = _value(grid, contracts, items, h, rec) - v0
+        summary["cs01"] = _value(grid, dated, h, rec, terms) - v0
     if "bucketed_cs01" in todo:
         # all buckets in one batch: row block k bumps quote k and re-solves pillars k, k+1, ...
         eye = np.repeat(np.eye(n)[:, None, :], m, axis=1).reshape(n * m, n)
@@ -408,25 +428,24 @@ def cds_risk(cds: Any, discount: Any, credit: Any, *, measures: Sequence[str] | 
                 bq[k * m:(k + 1) * m] = bumped_quotes(np.eye(n)[k][None, :].repeat(m, 0))
         h = _bootstrap(grid, q, bq, np.tile(rec_curve, n), tile(cpn, n), start=np.tile(h0, (n, 1)),
                        first=np.repeat(np.arange(n), m))
-        vb = _value(grid, contracts * n, items * n, h, np.tile(rec, n)).reshape(n, m)
-        for k, tenor in enumerate(q.tenors):
-            buckets[tenor] = vb[k] - v0
+        vb = _value(grid, (dated[0], np.tile(dated[1], n)), h, np.tile(rec, n),
+                    (np.tile(terms[0], n), np.tile(terms[1], n))).reshape(n, m)
+        buckets = pd.DataFrame((vb - v0).T, index=summary.index, columns=list(q.tenors))
     if "recovery01" in todo:
         r2 = rec_curve + recovery_bump
         if (r2 >= 1).any() or (rec + recovery_bump >= 1).any():
             raise InvalidParameterError("recovery_bump", recovery_bump,
                                         "a bump keeping every recovery below 1")
         h = _bootstrap(grid, q, quotes, r2, cpn, start=h0)
-        summary["recovery01"] = _value(grid, contracts, items, h, rec + recovery_bump) - v0
+        summary["recovery01"] = _value(grid, dated, h, rec + recovery_bump, terms) - v0
     if "jtd" in todo:
-        sign = np.array([_sign(c) * float(c.notional) for c in items])
-        summary["jtd"] = sign * (1.0 - rec) - v0
+        summary["jtd"] = terms[1] * (1.0 - rec) - v0
     rebuildable = hasattr(discount, "bumped") and hasattr(discount, "instruments")
     if "ir01" in todo and rebuildable:
         def ir_value(curve: Any) -> np.ndarray:
             g = _Grid.build(trade, curve, q.tenors, cal)
             h = _bootstrap(g, q, quotes, rec_curve, cpn, start=h0)
-            return _value(g, contracts, items, h, rec) - v0
+            return _value(g, dated, h, rec, terms) - v0
 
         summary["ir01"] = ir_value(discount.bumped(rate_bump))
         for kind, tenor in zip(discount.instruments["kind"], discount.instruments["tenor"],
@@ -445,7 +464,7 @@ def cds_risk(cds: Any, discount: Any, credit: Any, *, measures: Sequence[str] | 
         g = _Grid.build(nxt, curve, q.tenors, cal)
         later = [_restruck(c, nxt) for c in items]
         h = _bootstrap(g, q, quotes, rec_curve, cpn, start=h0)
-        summary["theta"] = _value(g, [contract_of(c) for c in later], later, h, rec) - v0
+        summary["theta"] = _value(g, _dated(later), h, rec, _terms(later)) - v0
     return CDSRisk(summary, buckets, ir_table,
                    {"spread_bump": spread_bump, "rate_bump": rate_bump,
                     "recovery_bump": recovery_bump})
