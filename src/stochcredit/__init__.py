@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "cds_risk": "stochcredit.instruments.isda_risk",
     "CDSRisk": "stochcredit.instruments.isda_risk",
     "CreditQuotes": "stochcredit.instruments.isda_risk",
+    "StandardCDSOption": "stochcredit.instruments.standard_cds_option",
     "first_to_default_spread": "stochcredit.instruments.first_to_default",
     # calibration
     "calibrate_merton": "stochcredit.calibration.merton",

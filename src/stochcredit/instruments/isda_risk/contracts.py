@@ -10,6 +10,7 @@ step-in T+1, cash settlement T+3 business days, accrual rebate = days accrued to
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from typing import Any
 
@@ -19,7 +20,7 @@ from ...market.calendars import Calendar, to_date
 from ...market.tenors import parse_tenor
 from .grid import Contract
 
-__all__ = ["standard_maturity", "quote_contract", "contract_of", "pillar_day"]
+__all__ = ["standard_maturity", "quote_contract", "contract_of", "pillar_day", "restruck"]
 
 _DAY = _dt.timedelta(days=1)
 
@@ -120,3 +121,16 @@ def contract_of(cds: Any, valuation_date: Any | None = None) -> Contract:
     shift = (trade - to_date(valuation_date, "valuation_date")).days
     return Contract(c.acc_start + shift, c.acc_end + shift, c.pay + shift, c.frac,
                     c.protection_start + shift, c.maturity + shift, c.rebate, c.settle + shift)
+
+
+def restruck(cds: Any, trade_date: Any) -> Any:
+    """The same contract (maturity date, coupon, recovery, notional, side) struck on another
+    trade date: its schedule, step-in, settlement and rebate follow from the new date."""
+    trade = to_date(trade_date, "trade_date")
+    if dataclasses.is_dataclass(cds):
+        fields = {f.name for f in dataclasses.fields(cds)}
+        kw: dict[str, Any] = {"trade_date": trade}
+        if "maturity" in fields:
+            kw["maturity"] = to_date(cds.maturity_date)
+        return dataclasses.replace(cds, **kw)
+    return cds.restruck(trade)  # pragma: no cover - duck-typed contracts

@@ -273,3 +273,40 @@ def bootstrap_batch(tables: list[LegTable], running: np.ndarray, target: np.ndar
                 x = np.where(neg, 0.0, x)
         hazards[rows, j] = x
     return hazards
+
+
+def curve_grid(discount, credit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(pillars, hazards, nodes)`` in days of a piecewise-flat ``credit`` curve (HazardCurve,
+    FlatHazardCurve, an ISDA credit curve) on a piecewise-flat ``discount`` curve."""
+    from ...core.errors import InvalidParameterError
+
+    for name, curve in (("discount", discount), ("credit", credit)):
+        if not hasattr(curve, "piecewise_flat"):
+            kind = "forward rates" if name == "discount" else "hazard rates"
+            raise InvalidParameterError(
+                name, type(curve).__name__, f"a curve with piecewise-flat {kind}",
+                reason="the ISDA engine integrates exactly between curve nodes")
+    haz = credit.piecewise_flat
+
+    def days(knots: np.ndarray) -> np.ndarray:
+        d = np.asarray(knots, dtype=float)[np.isfinite(knots)] * 365.0
+        return np.where(np.abs(d - np.round(d)) < 1e-7, np.round(d), d)
+
+    pillars = days(haz.knots)
+    if pillars.size < haz.rates.size:  # a flat curve: one unbounded interval
+        pillars = np.append(pillars, 1e12)
+    nodes = np.union1d(np.union1d(days(discount.piecewise_flat.knots), pillars[pillars < 1e12]),
+                       [0.0])
+    return pillars, np.asarray(haz.rates, dtype=float)[None, :], nodes
+
+
+def contract_legs(contract: Contract, discount, credit, accrual_bias: str = "half_day",
+                  forwards: str = "piecewise", numerical_fix: str = "taylor"
+                  ) -> tuple[float, float, LegTable]:
+    """``(protection, annuity, table)`` of a contract on a discount and a credit curve, per unit
+    notional (``protection`` without ``1 − R``; ``annuity`` the full premium leg per unit
+    coupon)."""
+    pillars, h, nodes = curve_grid(discount, credit)
+    table = LegTable.build(contract, discount, pillars, nodes, accrual_bias, forwards)
+    prot, ann = table.legs(h, numerical_fix)
+    return float(prot[0]), float(ann[0]), table

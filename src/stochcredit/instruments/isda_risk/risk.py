@@ -26,7 +26,6 @@ The bootstrap of all names and scenarios runs as one batch on a common date grid
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from ...core.errors import InvalidParameterError
 from ...core.validation import choice, in_range
 from ...market.calendars import Calendar, to_date
 from ...market.tenors import parse_tenor
-from .contracts import contract_of, pillar_day, quote_contract
+from .contracts import contract_of, pillar_day, quote_contract, restruck
 from .grid import Contract, LegTable, bootstrap_batch
 
 __all__ = ["cds_risk", "CDSRisk", "CreditQuotes"]
@@ -302,17 +301,6 @@ def _sign(cds: Any) -> float:
     return -1.0 if str(getattr(cds, "side", "buy")).lower() == "sell" else 1.0
 
 
-def _restruck(cds: Any, trade: _dt.date) -> Any:
-    """The same contract (maturity date, coupon, ...) struck on ``trade``."""
-    if dataclasses.is_dataclass(cds):
-        fields = {f.name for f in dataclasses.fields(cds)}
-        kw = {"trade_date": trade}
-        if "maturity" in fields:
-            kw["maturity"] = to_date(cds.maturity_date)
-        return dataclasses.replace(cds, **kw)
-    return cds.restruck(trade)  # pragma: no cover - duck-typed contracts
-
-
 # --------------------------------------------------------------------------------------------
 # public entry point
 
@@ -462,7 +450,7 @@ def cds_risk(cds: Any, discount: Any, credit: Any, *, measures: Sequence[str] | 
         else:
             curve = discount
         g = _Grid.build(nxt, curve, q.tenors, cal)
-        later = [_restruck(c, nxt) for c in items]
+        later = [restruck(c, nxt) for c in items]
         h = _bootstrap(g, q, quotes, rec_curve, cpn, start=h0)
         summary["theta"] = _value(g, _dated(later), h, rec, _terms(later)) - v0
     return CDSRisk(summary, buckets, ir_table,
