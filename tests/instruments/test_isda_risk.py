@@ -87,30 +87,40 @@ def test_batched_bootstrap_reproduces_quantlib_hazards(discount, rates):
     np.testing.assert_allclose(h[0], mk.hazards(), rtol=0, atol=1e-13)
 
 
-def test_npv_parallel_and_bucketed_cs01_match_quantlib(risk, rates):
+def test_npv_parallel_and_bucketed_cs01_match_quantlib(risk, rates, agreement):
     cds = contracts()
     mk = QLMarket(TRADE, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4)
     v0 = ql_values(mk, cds)
     np.testing.assert_allclose(risk.summary["npv"], v0, rtol=0, atol=TOL)
     np.testing.assert_allclose(risk.summary["cs01"],
                                bumped(mk, mk.credit_quotes, 1e-4, cds) - v0, rtol=0, atol=TOL)
+    worst = 0.0
     for k, tenor in enumerate(TENORS):
         ref = bumped(mk, [mk.credit_quotes[k]], 1e-4, cds) - v0
         np.testing.assert_allclose(risk.bucketed_cs01[tenor], ref, rtol=0, atol=TOL)
+        worst = max(worst, float(np.max(np.abs(risk.bucketed_cs01[tenor] - ref))))
+    agreement("bucketed CS01 of dated CDS (re-bootstrap per quoted tenor)",
+              "QuantLib PiecewiseFlatHazardRate + IsdaCdsEngine, bumped quotes", worst / N,
+              TOL / N, unit="of notional")
     # the test can tell a one-bucket shift apart
     assert abs(risk.bucketed_cs01["5Y"].iloc[0] - risk.bucketed_cs01["4Y"].iloc[0]) > 1e3
     assert abs(risk.bucketed_cs01["7Y"].iloc[0]) < 1e-8  # a 5Y contract ignores later pillars
 
 
-def test_ir01_per_instrument_matches_quantlib(risk, rates):
+def test_ir01_per_instrument_matches_quantlib(risk, rates, agreement):
     cds = contracts()
     mk = QLMarket(TRADE, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4)
     v0 = ql_values(mk, cds)
     assert list(risk.ir01_by_instrument) == [f"{k} {t}" for k, t in mk.rate_quotes]
+    worst = 0.0
     for (kind, tenor), q in mk.rate_quotes.items():
         ref = bumped(mk, [q], 1e-4, cds) - v0
-        np.testing.assert_allclose(risk.ir01_by_instrument[f"{kind} {tenor}"], ref, rtol=0,
-                                   atol=TOL)
+        ours = risk.ir01_by_instrument[f"{kind} {tenor}"]
+        np.testing.assert_allclose(ours, ref, rtol=0, atol=TOL)
+        worst = max(worst, float(np.max(np.abs(ours - ref))))
+    agreement("IR01 per rate instrument of dated CDS (both curves re-bootstrapped)",
+              "QuantLib PiecewiseLogLinearDiscount + hazard bootstrap, bumped quotes", worst / N,
+              TOL / N, unit="of notional")
     ref = bumped(mk, list(mk.rate_quotes.values()), 1e-4, cds) - v0
     np.testing.assert_allclose(risk.summary["ir01"], ref, rtol=0, atol=TOL)
 
@@ -236,3 +246,10 @@ def test_bad_portfolios_and_arbitrage(discount):
     ok = cds_risk(contracts()[0], discount,
                   CreditQuotes(TENORS, inverted, arbitrage="zero_hazard"), measures=("cs01",))
     assert np.isfinite(ok.summary["cs01"]).all()
+
+
+def test_buckets_add_up_to_about_the_parallel_cs01(risk):
+    """Signs and the near-additivity of the ladder (second-order cross terms are ~1e-4)."""
+    total = risk.bucketed_cs01.sum(axis=1)
+    np.testing.assert_allclose(total, risk.summary["cs01"], rtol=2e-3)
+    assert (risk.summary["cs01"].iloc[[0, 2]] > 0).all() and risk.summary["cs01"].iloc[1] < 0

@@ -46,7 +46,7 @@ def market():
     return mk, disc, credit
 
 
-def test_quantlib_cached_value_testcached():
+def test_quantlib_cached_value_testcached(agreement):
     """cdsoption.cpp testCached: MidPointCdsEngine underlying, TARGET, 1mm, vol 20 %."""
     today = ql.Date(10, 12, 2007)
     ql.Settings.instance().evaluationDate = today
@@ -74,7 +74,9 @@ def test_quantlib_cached_value_testcached():
         annuity = abs(und.couponLegNPV() / strike)
         t = ql.Actual360().yearFraction(today, expiry)
         ours = sc.cds_option_price(und.fairSpread(), strike, t, annuity, 0.20, kind=kind)
-        assert ours == pytest.approx(270.976348, abs=1e-5)
+        agreement("Black CDS option premium (QuantLib's forward and annuity)",
+                  "QuantLib cdsoption.cpp testCached 270.976348", abs(ours - 270.976348), 1e-5,
+                  unit="absolute (1mm notional)")
 
 
 def ql_option(mk: QLMarket, expiry: dt.date, strike: float, kind: str, knockout: bool,
@@ -99,7 +101,8 @@ def ql_option(mk: QLMarket, expiry: dt.date, strike: float, kind: str, knockout:
 @pytest.mark.parametrize(("kind", "knockout"), [("payer", True), ("receiver", True),
                                                 ("payer", False)])
 @pytest.mark.parametrize("strike", [0.0070, 0.0095, 0.0140])
-def test_black_matches_quantlib_black_cds_option_engine(market, kind, knockout, strike):
+def test_black_matches_quantlib_black_cds_option_engine(market, kind, knockout, strike,
+                                                       agreement):
     mk, disc, credit = market
     expiry = dt.date(2015, 3, 19)  # the day before the 20 Mar 2015 coupon date: no rebate
     opt = StandardCDSOption(QLDefinedCDS(TRADE, MATURITY, 0.01, notional=N), expiry, strike,
@@ -109,7 +112,9 @@ def test_black_matches_quantlib_black_cds_option_engine(market, kind, knockout, 
     assert und.accrualRebateNPV() == 0.0
     assert fwd == pytest.approx(und.fairSpread(), rel=1e-12)
     assert N * ann == pytest.approx(ref.riskyAnnuity(), rel=1e-12)
-    assert opt.price(disc, credit, 0.4) == pytest.approx(ref.NPV(), rel=0, abs=1e-10 * N)
+    agreement("dated CDS option premium, Black (StandardCDSOption)",
+              "QuantLib BlackCdsOptionEngine on an IsdaCdsEngine underlying",
+              abs(opt.price(disc, credit, 0.4) - ref.NPV()) / N, 1e-10, unit="of notional")
     if not knockout:
         assert opt.front_end_protection(disc, credit) > 1e3  # the test sees the FEP
 
