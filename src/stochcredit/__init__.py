@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "load_treasury_par_yields": "stochcredit.market.treasury",
     "isda_discount_curve": "stochcredit.market.isda_discount",
     "load_isda_rates": "stochcredit.market.isda_discount",
+    "read_isda_quotes": "stochcredit.market.isda_quotes",
+    "isda_credit_curves": "stochcredit.calibration.isda_bulk",
     # dynamics
     "BlackScholes": "stochcredit.dynamics.black_scholes",
     "Heston": "stochcredit.dynamics.heston",

@@ -236,14 +236,12 @@ class IsdaDiscountCurve(ZeroCurve):
         """Each input instrument's par rate recomputed on this curve (repricing check)."""
         out = []
         for kind, sched, dc in self._schedules:
-            times = np.array([self.time(d) for d in sched])
+            times = np.asarray(year_fraction(self.trade_date, _days(sched), "ACT/365F"))
             df = np.asarray(self.discount(times))
+            taus = _taus(sched, dc)
             if kind == "deposit":
-                tau = year_fraction(sched[0], sched[-1], dc)
-                out.append((df[0] / df[-1] - 1.0) / tau)
+                out.append((df[0] / df[-1] - 1.0) / taus[0])
             else:
-                taus = np.array([year_fraction(a, b, dc) for a, b in zip(sched[:-1], sched[1:],
-                                                                         strict=True)])
                 out.append((df[0] - df[-1]) / np.dot(taus, df[1:]))
         return np.array(out)
 
@@ -273,6 +271,15 @@ class IsdaDiscountCurve(ZeroCurve):
             raise InvalidParameterError("tenor", tenor, valid)
         (dep if targets[0] == "deposit" else sw)[key] += shift
         return self.rebuild(dep, sw)
+
+
+def _days(dates: list[_dt.date]) -> np.ndarray:
+    return np.array(dates, dtype="datetime64[D]")
+
+
+def _taus(sched: list[_dt.date], dc: str) -> np.ndarray:
+    d = _days(sched)
+    return np.asarray(year_fraction(d[:-1], d[1:], dc), dtype=float)
 
 
 def _solve(f, lo: float, hi: float) -> float:
@@ -350,8 +357,8 @@ def isda_discount_curve(trade_date: Any, deposits: Mapping[str, float] | None,
                 f"a tenor maturing after {rows[i - 1][0]} {rows[i - 1][1]!r} "
                 f"({rows[i - 1][4]}): tenors must be increasing and not duplicated")
 
-    def t(d: _dt.date) -> float:
-        return float(year_fraction(trade, d, "ACT/365F"))
+    def t(dates: list[_dt.date]) -> np.ndarray:
+        return np.asarray(year_fraction(trade, _days(dates), "ACT/365F"), dtype=float)
 
     pt: list[float] = [0.0]   # pillar times
     lp: list[float] = [0.0]   # log discount factors at the pillars
@@ -362,18 +369,17 @@ def isda_discount_curve(trade_date: Any, deposits: Mapping[str, float] | None,
 
     for (kind, sched, dc), row in zip(schedules, rows, strict=True):
         rate = row[2]
-        times = np.array([t(d) for d in sched])
+        times = t(sched)
         pt.append(times[-1])
         lp.append(np.nan)
         if kind == "deposit":
-            target = np.log1p(rate * year_fraction(sched[0], sched[-1], dc))
+            target = np.log1p(rate * _taus(sched, dc)[0])
 
             def f(x: float, times=times, target=target) -> float:
                 y = log_df(times, x)
                 return y[0] - y[-1] - target
         else:
-            taus = np.array([year_fraction(a, b, dc) for a, b in zip(sched[:-1], sched[1:],
-                                                                     strict=True)])
+            taus = _taus(sched, dc)
 
             def f(x: float, times=times, taus=taus, rate=rate) -> float:
                 p = np.exp(log_df(times, x))
