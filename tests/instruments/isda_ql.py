@@ -38,10 +38,25 @@ class QLMarket:
     recovery: float
     quote_type: str = "spread"
     coupon: float = 0.01
+    curve: object = None  # our IsdaDiscountCurve, for weekend trade dates (see below)
 
     def __post_init__(self) -> None:
         ql.IborCoupon.createAtParCoupons()
         ql.Settings.instance().evaluationDate = qd(self.trade)
+        if self.curve is not None:
+            # QuantLib's rate helpers ask for a past fixing on a weekend trade date: take the
+            # discount factors at our curve's pillars (tests/market/test_isda_discount.py shows
+            # QuantLib's own bootstrap reproduces them) in a log-linear DiscountCurve
+            days = [0] + [round(t * 365) for t in self.curve.times]
+            self.discount = ql.DiscountCurve([qd(self.trade) + d for d in days],
+                                             [1.0] + list(self.curve.discount(self.curve.times)),
+                                             ql.Actual365Fixed())
+            self.discount.enableExtrapolation()
+            self.dh = ql.YieldTermStructureHandle(self.discount)
+            self.rate_quotes = {}
+            self.credit_quotes = [ql.SimpleQuote(v) for v in self.quotes]
+            self.build_credit(self.recovery)
+            return
         self.rate_quotes = {("deposit", k): ql.SimpleQuote(v) for k, v in self.deposits.items()}
         self.rate_quotes.update({("swap", k): ql.SimpleQuote(v) for k, v in self.swaps.items()})
         helpers = [ql.DepositRateHelper(ql.QuoteHandle(self.rate_quotes["deposit", t]),

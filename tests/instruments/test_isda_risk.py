@@ -253,3 +253,26 @@ def test_buckets_add_up_to_about_the_parallel_cs01(risk):
     total = risk.bucketed_cs01.sum(axis=1)
     np.testing.assert_allclose(total, risk.summary["cs01"], rtol=2e-3)
     assert (risk.summary["cs01"].iloc[[0, 2]] > 0).all() and risk.summary["cs01"].iloc[1] < 0
+
+
+@pytest.mark.parametrize("trade", [dt.date(2014, 10, 17), dt.date(2014, 10, 18),
+                                   dt.date(2015, 3, 19), dt.date(2015, 3, 20),
+                                   dt.date(2014, 12, 19), dt.date(2014, 12, 20),
+                                   dt.date(2014, 12, 21)])
+def test_weekend_and_imm_trade_dates_theta_and_cs01(rates, trade):
+    """Friday -> Saturday, a Saturday, the day before a coupon date and roll (20 Mar), an IMM
+    date, around a Saturday IMM date: npv, CS01 and theta as QuantLib re-built on each date."""
+    mat = dt.date(2019, 12, 20)
+    nxt = trade + dt.timedelta(days=1)
+    disc = sc.isda_discount_curve(trade, rates["deposits"], rates["swaps"])
+    cds = [QLDefinedCDS(trade, mat, 0.01, notional=N)]
+    risk = cds_risk(cds, disc, CreditQuotes(TENORS, SPREADS), measures=("cs01", "theta"))
+    mk = QLMarket(trade, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4, curve=disc)
+    v0 = ql_values(mk, cds)
+    np.testing.assert_allclose(risk.summary["npv"], v0, rtol=0, atol=TOL)
+    np.testing.assert_allclose(risk.summary["cs01"],
+                               bumped(mk, mk.credit_quotes, 1e-4, cds) - v0, rtol=0, atol=TOL)
+    later = QLMarket(nxt, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4,
+                     curve=sc.isda_discount_curve(nxt, rates["deposits"], rates["swaps"]))
+    v1 = ql_values(later, [QLDefinedCDS(nxt, mat, 0.01, notional=N)])
+    np.testing.assert_allclose(risk.summary["theta"], v1 - v0, rtol=0, atol=TOL)
