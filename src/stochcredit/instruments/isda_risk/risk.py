@@ -17,7 +17,9 @@ flips it), in currency. With ``V`` the value on the base curves:
 - ``jtd`` (jump to default): ``side·N·(1 − R) − V``, the change in value if the name defaulted
   now (protection paid at once; accrued premium not counted).
 - ``theta``: value one calendar day later minus ``V``: the same contract (maturity, coupon) struck
-  at ``trade_date + 1``, on curves re-bootstrapped at that date from unchanged quotes and rates.
+  at ``trade_date + 1``, on curves re-bootstrapped at that date from unchanged quotes and rates
+  (the quote contracts roll to that date's standard maturities; a coupon paid on the new date
+  leaves the value, it is not added back).
 
 The bootstrap of all names and scenarios runs as one batch on a common date grid (see
 :mod:`.grid`): a bump of quote ``k`` leaves the pillars before ``k`` unchanged, so only pillars
