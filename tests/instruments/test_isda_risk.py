@@ -20,7 +20,7 @@ from stochcredit.instruments.isda_risk.contracts import pillar_day, quote_contra
 from stochcredit.instruments.isda_risk.grid import LegTable, bootstrap_batch
 
 ql = pytest.importorskip("QuantLib")
-from isda_ql import QLDefinedCDS, QLMarket, ql_cds  # noqa: E402
+from isda_ql_risk import QLDefinedCDS, QLMarket, ql_cds  # noqa: E402
 
 TRADE = dt.date(2014, 10, 16)
 TENORS = ["6M", "1Y", "2Y", "3Y", "4Y", "5Y", "7Y", "10Y"]
