@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.errors import InvalidParameterError
 from ...market.calendars import Calendar, to_date
 from ...market.tenors import parse_tenor
 from .grid import Contract
@@ -129,10 +130,13 @@ def restruck(cds: Any, trade_date: Any) -> Any:
     """The same contract (maturity date, coupon, recovery, notional, side) struck on another
     trade date: its schedule, step-in, settlement and rebate follow from the new date."""
     trade = to_date(trade_date, "trade_date")
+    if hasattr(cds, "restruck"):
+        return cds.restruck(trade)
     if dataclasses.is_dataclass(cds):
         fields = {f.name for f in dataclasses.fields(cds)}
         kw: dict[str, Any] = {"trade_date": trade}
         if "maturity" in fields:
             kw["maturity"] = to_date(cds.maturity_date)
         return dataclasses.replace(cds, **kw)
-    return cds.restruck(trade)  # pragma: no cover - duck-typed contracts
+    raise InvalidParameterError("cds", type(cds).__name__,
+                                "a StandardCDS (or a contract with a restruck method)")
