@@ -62,8 +62,15 @@ _EXPORTS: dict[str, str] = {
     "CreditQuotes": "stochcredit.instruments.isda_risk",
     "StandardCDSOption": "stochcredit.instruments.standard_cds_option",
     "first_to_default_spread": "stochcredit.instruments.first_to_default",
+    "StandardCDS": "stochcredit.instruments.standard_cds",
+    "StandardCDSPrice": "stochcredit.instruments.standard_cds",
+    "price_standard_cds": "stochcredit.instruments.standard_cds",
     # calibration
     "calibrate_merton": "stochcredit.calibration.merton",
+    "isda_credit_curve": "stochcredit.calibration.isda_credit",
+    "IsdaCreditCurve": "stochcredit.calibration.isda_credit",
+    "upfront_from_spread": "stochcredit.calibration.isda_credit",
+    "spread_from_upfront": "stochcredit.calibration.isda_credit",
 }
 
 __all__ = sorted(_EXPORTS)

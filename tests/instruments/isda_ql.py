@@ -1,21 +1,20 @@
-"""QuantLib side of the dated-CDS risk and option tests (QuantLib is a test dependency).
+"""QuantLib reference set-up for the dated ISDA CDS tests (test oracle only).
 
-The ISDA set-up of QuantLib's test-suite/creditdefaultswap.cpp (testIsdaEngine): discount curve
-``PiecewiseLogLinearDiscount`` from deposits and swaps on a weekends-only calendar, credit curve
-``PiecewiseFlatHazardRate`` from ``SpreadCdsHelper``/``UpfrontCdsHelper`` priced with the ISDA
-model, contracts ``CreditDefaultSwap`` on a CDS2015 schedule priced by ``IsdaCdsEngine``
-(Taylor fix, half-day bias, piecewise forwards).
+QuantLib's ``IsdaCdsEngine`` on a ``CreditDefaultSwap`` built as ``MakeCreditDefaultSwap`` does
+(CDS2015 schedule on WeekendsOnly, Following, Actual360 with ``Actual360(True)`` in the last
+period, protection from the trade date, accrual rebate, cash settlement T+3), and curves made of
+the same nodes as ours: a discount curve log-linear in discount factors and a backward-flat hazard
+curve, both Act/365F from the trade date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-import pandas as pd
+import numpy as np
 import QuantLib as ql
 
-CAL = ql.WeekendsOnly()
+import stochcredit as sc
 
 
 def qd(d: dt.date) -> ql.Date:
@@ -26,118 +25,82 @@ def pd_(d: ql.Date) -> dt.date:
     return dt.date(d.year(), d.month(), d.dayOfMonth())
 
 
-@dataclass
-class QLMarket:
-    """Quotes as ``SimpleQuote``s so that bumps re-bootstrap QuantLib's curves."""
+def set_today(d: dt.date) -> None:
+    ql.Settings.instance().evaluationDate = qd(d)
 
-    trade: dt.date
-    deposits: dict
-    swaps: dict
-    tenors: list
-    quotes: list
-    recovery: float
-    quote_type: str = "spread"
-    coupon: float = 0.01
 
-    def __post_init__(self) -> None:
-        ql.IborCoupon.createAtParCoupons()
-        ql.Settings.instance().evaluationDate = qd(self.trade)
-        self.rate_quotes = {("deposit", k): ql.SimpleQuote(v) for k, v in self.deposits.items()}
-        self.rate_quotes.update({("swap", k): ql.SimpleQuote(v) for k, v in self.swaps.items()})
-        helpers = [ql.DepositRateHelper(ql.QuoteHandle(self.rate_quotes["deposit", t]),
-                                        ql.Period(t), 2, CAL, ql.ModifiedFollowing, False,
-                                        ql.Actual360()) for t in self.deposits]
-        index = ql.IborIndex("IsdaIbor", ql.Period("3M"), 2, ql.USDCurrency(), CAL,
-                             ql.ModifiedFollowing, False, ql.Actual360())
-        helpers += [ql.SwapRateHelper(ql.QuoteHandle(self.rate_quotes["swap", t]),
-                                      ql.Period(t), CAL, ql.Semiannual, ql.ModifiedFollowing,
-                                      ql.Thirty360(ql.Thirty360.BondBasis), index)
-                    for t in self.swaps]
-        self.discount = ql.PiecewiseLogLinearDiscount(qd(self.trade), helpers,
-                                                      ql.Actual365Fixed(),
-                                                      ql.IterativeBootstrap(1e-15))
-        self.discount.enableExtrapolation()
-        self.dh = ql.YieldTermStructureHandle(self.discount)
-        self.credit_quotes = [ql.SimpleQuote(v) for v in self.quotes]
-        self.build_credit(self.recovery)
+def ql_isda_discount(trade: dt.date, deposits, swaps, fixed=ql.Semiannual, float_months=3,
+                     currency=None):
+    """The discount curve of QuantLib's own ISDA tests (testIsdaEngine)."""
+    set_today(trade)
+    cal = ql.WeekendsOnly()
+    helpers = [ql.DepositRateHelper(r, ql.Period(t), 2, cal, ql.ModifiedFollowing, False,
+                                    ql.Actual360()) for t, r in deposits.items()]
+    ibor = ql.IborIndex("IsdaIbor", ql.Period(float_months, ql.Months), 2,
+                        currency or ql.USDCurrency(), cal, ql.ModifiedFollowing, False,
+                        ql.Actual360())
+    helpers += [ql.SwapRateHelper(r, ql.Period(t), cal, fixed, ql.ModifiedFollowing,
+                                  ql.Thirty360(ql.Thirty360.BondBasis), ibor)
+                for t, r in swaps.items()]
+    curve = ql.PiecewiseLogLinearDiscount(0, cal, helpers, ql.Actual365Fixed())
+    curve.enableExtrapolation()
+    return curve
 
-    def build_credit(self, recovery: float) -> None:
-        common = (0, CAL, ql.Quarterly, ql.Following, ql.DateGeneration.CDS2015, ql.Actual360(),
-                  recovery, self.dh, True, True, ql.Date(), ql.Actual360(True), True,
-                  ql.CreditDefaultSwap.ISDA)
-        if self.quote_type == "spread":
-            helpers = [ql.SpreadCdsHelper(ql.QuoteHandle(q), ql.Period(t), *common)
-                       for q, t in zip(self.credit_quotes, self.tenors, strict=True)]
-        else:
-            helpers = [ql.UpfrontCdsHelper(ql.QuoteHandle(q), self.coupon, ql.Period(t),
-                                           *common[:8], 3, True, True, ql.Date(),
-                                           ql.Actual360(True), True, ql.CreditDefaultSwap.ISDA)
-                       for q, t in zip(self.credit_quotes, self.tenors, strict=True)]
-        self.credit_helpers = helpers
-        self.credit = ql.PiecewiseFlatHazardRate(qd(self.trade), helpers, ql.Actual365Fixed(),
-                                                 ql.IterativeBootstrap(1e-15))
-        self.credit.enableExtrapolation()
-        self.ch = ql.DefaultProbabilityTermStructureHandle(self.credit)
-        self.rec = recovery
 
-    def engine(self, recovery: float | None = None) -> ql.IsdaCdsEngine:
-        return ql.IsdaCdsEngine(self.ch, self.rec if recovery is None else recovery, self.dh,
-                                False, ql.IsdaCdsEngine.Taylor, ql.IsdaCdsEngine.HalfDayBias,
-                                ql.IsdaCdsEngine.Piecewise)
+def ours_from_ql_discount(trade: dt.date, curve) -> sc.ZeroCurve:
+    """The same curve as ours: nodes at the same days, log-linear discount factors."""
+    dates = [pd_(d) for d in curve.dates()][1:]
+    t = np.array([(d - trade).days / 365.0 for d in dates])
+    z = -np.log([curve.discount(qd(d)) for d in dates]) / t
+    return sc.ZeroCurve(t, z)
 
-    def hazards(self) -> list[float]:
-        return [h for _, h in self.credit.nodes()][1:]
+
+def ql_flat_discount(trade, rate):
+    set_today(trade)
+    return ql.FlatForward(qd(trade), rate, ql.Actual365Fixed(), ql.Continuous)
+
+
+def ql_hazard(trade, times_days, hazards):
+    set_today(trade)
+    if np.ndim(hazards) == 0:
+        return ql.FlatHazardRate(qd(trade), ql.QuoteHandle(ql.SimpleQuote(float(hazards))),
+                                 ql.Actual365Fixed())
+    dates = [qd(trade)] + [qd(trade + dt.timedelta(days=int(d))) for d in times_days]
+    c = ql.HazardRateCurve(dates, [float(hazards[0])] + [float(h) for h in hazards],
+                           ql.Actual365Fixed())
+    c.enableExtrapolation()
+    return c
+
+
+def ours_hazard(times_days, hazards):
+    if np.ndim(hazards) == 0:
+        return sc.FlatHazardCurve(float(hazards))
+    return sc.HazardCurve(np.asarray(times_days) / 365.0, hazards)
 
 
 def ql_cds(trade: dt.date, maturity: dt.date, coupon: float, notional: float = 1.0,
-           side: str = "buy", upfront: float | None = None) -> ql.CreditDefaultSwap:
-    """The standard contract: CDS2015 schedule from the trade date, step-in T+1, T+3 settle."""
-    sched = ql.MakeSchedule(effectiveDate=qd(trade), terminationDate=qd(maturity),
-                            tenor=ql.Period("3M"), calendar=CAL, convention=ql.Following,
-                            terminalDateConvention=ql.Unadjusted,
-                            rule=ql.DateGeneration.CDS2015)
+           side: str = "buy", upfront: float = 0.0):
+    set_today(trade)
+    cal = ql.WeekendsOnly()
+    sched = ql.Schedule(qd(trade), qd(maturity), ql.Period(3, ql.Months), cal, ql.Following,
+                        ql.Unadjusted, ql.DateGeneration.CDS2015, False)
+    cs = cal.advance(qd(trade), 3, ql.Days)
     s = ql.Protection.Buyer if side == "buy" else ql.Protection.Seller
-    if upfront is not None:
-        return ql.CreditDefaultSwap(s, notional, upfront, coupon, sched, ql.Following,
-                                    ql.Actual360(), True, True, qd(trade), ql.Date(),
-                                    ql.FaceValueClaim(), ql.Actual360(True), True, qd(trade), 3)
-    return ql.CreditDefaultSwap(s, notional, coupon, sched, ql.Following, ql.Actual360(), True,
-                                True, qd(trade), ql.FaceValueClaim(), ql.Actual360(True), True,
-                                qd(trade), 3)
+    return ql.CreditDefaultSwap(s, notional, upfront, coupon, sched, ql.Following,
+                                ql.Actual360(), True, True, qd(trade), cs,
+                                ql.FaceValueClaim(), ql.Actual360(True), True, qd(trade), 3)
 
 
-@dataclass(frozen=True)
-class QLDefinedCDS:
-    """A dated contract whose dates come from QuantLib's ``CreditDefaultSwap`` (the StandardCDS
-    attributes the risk code reads: trade date, schedule, step-in, cash settlement, ...)."""
-
-    trade_date: dt.date
-    maturity: dt.date
-    coupon: float
-    recovery: float = 0.4
-    notional: float = 1.0
-    side: str = "buy"
-
-    def _ql(self) -> ql.CreditDefaultSwap:
-        return ql_cds(self.trade_date, self.maturity, self.coupon, self.notional, self.side)
-
-    @property
-    def maturity_date(self) -> dt.date:
-        return self.maturity
-
-    @property
-    def step_in_date(self) -> dt.date:
-        return self.trade_date + dt.timedelta(days=1)
-
-    @property
-    def cash_settlement_date(self) -> dt.date:
-        return pd_(self._ql().accrualRebate().date())
-
-    def schedule(self) -> pd.DataFrame:
-        rows = []
-        for cf in self._ql().coupons():
-            c = ql.as_fixed_rate_coupon(cf)
-            rows.append({"accrual_start": pd_(c.accrualStartDate()),
-                         "accrual_end": pd_(c.accrualEndDate()), "payment_date": pd_(c.date()),
-                         "accrual_fraction": c.accrualPeriod()})
-        return pd.DataFrame(rows)
+def ql_price(cds, discount, hazard, recovery, fix="taylor", bias="half_day",
+             forwards="piecewise"):
+    eng = ql.IsdaCdsEngine(ql.DefaultProbabilityTermStructureHandle(hazard), recovery,
+                           ql.YieldTermStructureHandle(discount), False,
+                           ql.IsdaCdsEngine.Taylor if fix == "taylor" else ql.IsdaCdsEngine.NoFix,
+                           ql.IsdaCdsEngine.HalfDayBias if bias == "half_day"
+                           else ql.IsdaCdsEngine.NoBias,
+                           ql.IsdaCdsEngine.Piecewise if forwards == "piecewise"
+                           else ql.IsdaCdsEngine.Flat)
+    cds.setPricingEngine(eng)
+    return {"npv": cds.NPV(), "protection_leg": abs(cds.defaultLegNPV()),
+            "premium_leg": abs(cds.couponLegNPV()), "accrual_rebate": cds.accrualRebate().amount(),
+            "par_spread": cds.fairSpread(), "clean_upfront": cds.fairUpfront()}

@@ -1,6 +1,6 @@
 """Risk of dated CDS (``cds_risk``) against bumping and re-bootstrapping with QuantLib.
 
-QuantLib side (tests/instruments/isda_ql.py): ``PiecewiseFlatHazardRate`` from ``SpreadCdsHelper``
+QuantLib side (tests/instruments/isda_ql_risk.py): ``PiecewiseFlatHazardRate`` from ``SpreadCdsHelper``
 /``UpfrontCdsHelper`` with the ISDA model, ``IsdaCdsEngine``, discount curve from the same deposit
 and swap quotes; each bump moves QuantLib's ``SimpleQuote`` and re-prices, as in
 test-suite/creditdefaultswap.cpp. Amounts on a 10mm notional agree to 1e-7 (1e-14 of notional).
@@ -20,7 +20,7 @@ from stochcredit.instruments.isda_risk.contracts import pillar_day, quote_contra
 from stochcredit.instruments.isda_risk.grid import LegTable, bootstrap_batch
 
 ql = pytest.importorskip("QuantLib")
-from isda_ql import QLDefinedCDS, QLMarket, ql_cds  # noqa: E402
+from isda_ql_risk import QLDefinedCDS, QLMarket, ql_cds  # noqa: E402
 
 TRADE = dt.date(2014, 10, 16)
 TENORS = ["6M", "1Y", "2Y", "3Y", "4Y", "5Y", "7Y", "10Y"]

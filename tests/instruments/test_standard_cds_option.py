@@ -20,7 +20,7 @@ import stochcredit as sc
 from stochcredit.instruments.standard_cds_option import StandardCDSOption
 
 ql = pytest.importorskip("QuantLib")
-from isda_ql import QLDefinedCDS, QLMarket, qd  # noqa: E402
+from isda_ql_risk import QLDefinedCDS, QLMarket, qd  # noqa: E402
 
 TRADE = dt.date(2014, 10, 16)
 TENORS = ["6M", "1Y", "2Y", "3Y", "4Y", "5Y", "7Y", "10Y"]
