@@ -25,7 +25,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["isda_legs_batch", "merged_nodes"]
+__all__ = ["isda_legs_batch", "isda_bootstrap", "merged_nodes"]
 
 
 def merged_nodes(*knot_arrays: np.ndarray) -> np.ndarray:
@@ -112,6 +112,29 @@ def _accrual_on_default(dk, dr, ds, dc, hk, hr, hs, hc, nodes, ta, tb, ts, piece
 
 
 @njit(cache=True)
+def _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, st, mat, lo, hi, acc_start, acc_end, pay, frac,
+         bias, piecewise, taylor):
+    """(protection, premium, accrual on default) per unit of one contract (coupons lo:hi)."""
+    half = 1.0 / 730.0 if bias else 0.0
+    prot = _protection(dk, dr, ds, dc, hk, hr, hs, hc, nodes, (max(st, 1) - 1) / 365.0,
+                       mat / 365.0, taylor)
+    p = 0.0
+    a = 0.0
+    for c in range(lo, hi):
+        if pay[c] > st:
+            f1 = _integral(dk, dr, ds, dc, pay[c] / 365.0)
+            g2 = _integral(hk, hr, hs, hc, (pay[c] - 1) / 365.0)
+            p += frac[c] * math.exp(-f1 - g2)
+        if acc_end[c] > st:
+            ta = (max(acc_start[c], st) - 1) / 365.0
+            tb = (pay[c] - 1) / 365.0
+            ts = (acc_start[c] - 1) / 365.0 - half
+            a += _accrual_on_default(dk, dr, ds, dc, hk, hr, hs, hc, nodes, ta, tb, ts,
+                                     piecewise, taylor)
+    return prot, p, a * 365.0 / 360.0
+
+
+@njit(cache=True)
 def isda_legs_batch(dk, dr, ds, dc, hk, hr, hs, hc, nodes, step_in, maturity, offsets,
                     acc_start, acc_end, pay, frac, bias, piecewise, taylor):
     """Per-unit legs of many contracts (day counts from the trade date, ints).
@@ -131,24 +154,130 @@ def isda_legs_batch(dk, dr, ds, dc, hk, hr, hs, hc, nodes, step_in, maturity, of
     prot = np.empty(n)
     prem = np.empty(n)
     aod = np.empty(n)
-    half = 1.0 / 730.0 if bias else 0.0
     for k in range(n):
-        st = step_in[k]
-        prot[k] = _protection(dk, dr, ds, dc, hk, hr, hs, hc, nodes, (max(st, 1) - 1) / 365.0,
-                              maturity[k] / 365.0, taylor)
-        p = 0.0
-        a = 0.0
-        for c in range(offsets[k], offsets[k + 1]):
-            if pay[c] > st:
-                f1, g1 = _lnpq(dk, dr, ds, dc, hk, hr, hs, hc, pay[c] / 365.0)
-                g2 = _integral(hk, hr, hs, hc, (pay[c] - 1) / 365.0)
-                p += frac[c] * math.exp(-f1 - g2)
-            if acc_end[c] > st:
-                ta = (max(acc_start[c], st) - 1) / 365.0
-                tb = (pay[c] - 1) / 365.0
-                ts = (acc_start[c] - 1) / 365.0 - half
-                a += _accrual_on_default(dk, dr, ds, dc, hk, hr, hs, hc, nodes, ta, tb, ts,
-                                         piecewise, taylor)
-        prem[k] = p
-        aod[k] = a * 365.0 / 360.0
+        prot[k], prem[k], aod[k] = _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, step_in[k],
+                                        maturity[k], offsets[k], offsets[k + 1], acc_start,
+                                        acc_end, pay, frac, bias, piecewise, taylor)
     return prot, prem, aod
+
+
+@njit(cache=True)
+def _set_hazard(knots, rates, starts, cum, i, h):
+    """rates[j] = h for j >= i and the cumulative integrals from segment i on."""
+    n = knots.size
+    for j in range(i, n):
+        rates[j] = h
+        if j > 0:
+            cum[j] = cum[j - 1] + rates[j - 1] * (knots[j - 1] - starts[j - 1])
+
+
+@njit(cache=True)
+def _gap(h, i, dk, dr, ds, dc, hk, hr, hs, hc, nodes, mat, offsets, acc_start, acc_end, pay,
+         frac, bias, piecewise, taylor, target, lgd, run, pcs, rebate):
+    """Quote gap of contract i with hazard h from pillar i on: LGD prot - run annuity -
+    target (target = upfront P_cs for upfront quotes, 0 for par spreads)."""
+    _set_hazard(hk, hr, hs, hc, i, h)
+    prot, p, a = _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, 1, mat[i], offsets[i],
+                      offsets[i + 1], acc_start, acc_end, pay, frac, bias, piecewise, taylor)
+    ann = p + a - pcs[i] * rebate[i]
+    return lgd * prot - run[i] * ann - target[i]
+
+
+@njit(cache=True)
+def isda_bootstrap(dk, dr, ds, dc, knots, nodes, mat, offsets, acc_start, acc_end, pay, frac,
+                   bias, piecewise, taylor, target, lgd, run, pcs, rebate, policy, h_guess,
+                   h_max, tol, max_iter):
+    """Sequential piecewise-flat hazard bootstrap with a bracketed Brent root search.
+
+    ``policy``: 0 fail, 1 zero hazard, 2 ignore (negative hazards allowed) for quotes whose gap
+    is already positive at zero hazard. Returns ``(hazards, status, index)``: status 0 success,
+    1 arbitrage (negative hazard needed) at ``index``, 2 quote beyond ``h_max`` at ``index``,
+    3 no convergence at ``index``.
+    """
+    n = knots.size
+    hr = np.zeros(n)
+    hs = np.zeros(n)
+    hc = np.zeros(n)
+    for j in range(1, n):
+        hs[j] = knots[j - 1]
+    for i in range(n):
+        def_args = (dk, dr, ds, dc, knots, hr, hs, hc, nodes, mat, offsets, acc_start, acc_end,
+                    pay, frac, bias, piecewise, taylor, target, lgd, run, pcs, rebate)
+        f0 = _gap(0.0, i, *def_args)
+        if f0 == 0.0:
+            continue
+        if f0 > 0.0:
+            if policy == 0:
+                return hr, 1, i
+            if policy == 1:
+                _set_hazard(knots, hr, hs, hc, i, 0.0)
+                continue
+            a, fa = 0.0, f0
+            b = -max(h_guess[i], 1e-3)
+            fb = _gap(b, i, *def_args)
+            while fb > 0.0:
+                b *= 2.0
+                if b < -h_max:
+                    return hr, 2, i
+                fb = _gap(b, i, *def_args)
+        else:
+            a, fa = 0.0, f0
+            b = max(2.0 * h_guess[i], 1e-3)
+            fb = _gap(b, i, *def_args)
+            while fb < 0.0:
+                a, fa = b, fb
+                b *= 2.0
+                if b > h_max:
+                    return hr, 2, i
+                fb = _gap(b, i, *def_args)
+        # Brent's method (zeroin) on [a, b], fa fb of opposite signs
+        c, fc = a, fa
+        d = b - a
+        e = d
+        ok = False
+        for _ in range(max_iter):
+            if (fb > 0.0) == (fc > 0.0):
+                c, fc = a, fa
+                d = b - a
+                e = d
+            if abs(fc) < abs(fb):
+                a, fa = b, fb
+                b, fb = c, fc
+                c, fc = a, fa
+            tol1 = 2.0 * 2.2e-16 * abs(b) + 0.5 * tol
+            xm = 0.5 * (c - b)
+            if abs(xm) <= tol1 or fb == 0.0:
+                ok = True
+                break
+            if abs(e) >= tol1 and abs(fa) > abs(fb):
+                s = fb / fa
+                if a == c:
+                    p = 2.0 * xm * s
+                    q = 1.0 - s
+                else:
+                    q = fa / fc
+                    r = fb / fc
+                    p = s * (2.0 * xm * q * (q - r) - (b - a) * (r - 1.0))
+                    q = (q - 1.0) * (r - 1.0) * (s - 1.0)
+                if p > 0.0:
+                    q = -q
+                p = abs(p)
+                if 2.0 * p < min(3.0 * xm * q - abs(tol1 * q), abs(e * q)):
+                    e = d
+                    d = p / q
+                else:
+                    d = xm
+                    e = d
+            else:
+                d = xm
+                e = d
+            a, fa = b, fb
+            if abs(d) > tol1:
+                b += d
+            else:
+                b += tol1 if xm > 0 else -tol1
+            fb = _gap(b, i, *def_args)
+        if not ok:
+            return hr, 3, i
+        _set_hazard(knots, hr, hs, hc, i, b)
+    return hr, 0, -1
