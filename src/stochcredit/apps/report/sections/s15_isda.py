@@ -48,19 +48,13 @@ def _rate_curve(section):
     return curve
 
 
-def _cs01_ladder(trade, tenors, spreads, recovery, disc, cds) -> dict[str, float]:
-    """Bucketed CS01 of ``cds`` (currency per 1 bp): bump one quote, re-bootstrap, reprice."""
-    from .... import isda_credit_curve
+def _cs01_ladder(tenors, spreads, recovery, disc, cds) -> dict[str, float]:
+    """Bucketed CS01 of ``cds`` (currency per 1 bp on one quote, curve re-bootstrapped)."""
+    from .... import CreditQuotes, cds_risk
 
-    base = cds.price(disc, isda_credit_curve(trade, tenors, spreads, disc,
-                                             recovery=recovery)).npv
-    out = {}
-    for i, tenor in enumerate(tenors):
-        bumped = np.array(spreads, dtype=float)
-        bumped[i] += CS01_BUMP
-        curve = isda_credit_curve(trade, tenors, bumped, disc, recovery=recovery)
-        out[tenor] = cds.price(disc, curve).npv - base
-    return out
+    risk = cds_risk({"cds": cds}, disc, CreditQuotes(tuple(tenors), spreads, recovery=recovery),
+                    measures=("bucketed_cs01",), spread_bump=CS01_BUMP)
+    return risk.bucketed_cs01.loc["cds"].to_dict()
 
 
 def build(ctx, section) -> None:
@@ -118,8 +112,8 @@ def build(ctx, section) -> None:
             row["accrued_days"] = res.accrued_days
             rows.append(row)
         cds5 = StandardCDS(trade, "5Y", coupon=0.01, recovery=rec, notional=NOTIONAL)
-        buckets = _cs01_ladder(trade, list(quotes["tenor"]), quotes["spread"].to_numpy(),
-                               rec, disc, cds5)
+        buckets = _cs01_ladder(list(quotes["tenor"]), quotes["spread"].to_numpy(), rec, disc,
+                               cds5)
         ladder.append({"name": name, **buckets, "total": sum(buckets.values())})
     up = pd.DataFrame(rows).set_index(["name", "tenor"])
     section.table(up, "isda_markit_upfronts",
@@ -133,7 +127,7 @@ def build(ctx, section) -> None:
                   "Bucketed CS01 ladder of a 5Y 100 bp protection buyer on "
                   f"{NOTIONAL:,.0f} notional: change of npv (currency) when one quoted par "
                   "spread rises by 1 bp and the curve is re-bootstrapped; columns are the "
-                  "quoted tenors (NaN: not quoted); 'total' is their sum.",
+                  "quoted tenors (empty: not quoted); 'total' is their sum.",
                   float_format="{:.2f}")
     fig, ax = plt.subplots(figsize=(7, 3.8))
     cols = [c for c in lad.columns if c != "total"]
