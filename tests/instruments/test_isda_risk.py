@@ -1,6 +1,6 @@
 """Risk of dated CDS (``cds_risk``) against bumping and re-bootstrapping with QuantLib.
 
-QuantLib side (tests/instruments/isda_ql_risk.py): ``PiecewiseFlatHazardRate`` from ``SpreadCdsHelper``
+QuantLib side (isda_ql_risk.py): ``PiecewiseFlatHazardRate`` from ``SpreadCdsHelper``
 /``UpfrontCdsHelper`` with the ISDA model, ``IsdaCdsEngine``, discount curve from the same deposit
 and swap quotes; each bump moves QuantLib's ``SimpleQuote`` and re-prices, as in
 test-suite/creditdefaultswap.cpp. Amounts on a 10mm notional agree to 1e-7 (1e-14 of notional).
