@@ -104,3 +104,17 @@ def ql_price(cds, discount, hazard, recovery, fix="taylor", bias="half_day",
     return {"npv": cds.NPV(), "protection_leg": abs(cds.defaultLegNPV()),
             "premium_leg": abs(cds.couponLegNPV()), "accrual_rebate": cds.accrualRebate().amount(),
             "par_spread": cds.fairSpread(), "clean_upfront": cds.fairUpfront()}
+
+
+def ql_discount_nodes(trade: dt.date, days, discounts):
+    """QuantLib log-linear discount curve with nodes ``days`` after the trade date."""
+    set_today(trade)
+    dates = [qd(trade)] + [qd(trade + dt.timedelta(days=int(d))) for d in days]
+    c = ql.DiscountCurve(dates, [1.0] + [float(x) for x in discounts], ql.Actual365Fixed())
+    c.enableExtrapolation()
+    return c
+
+
+def ours_discount_nodes(days, discounts) -> sc.ZeroCurve:
+    t = np.asarray(days, dtype=float) / 365.0
+    return sc.ZeroCurve(t, -np.log(discounts) / t)

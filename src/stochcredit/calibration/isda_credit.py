@@ -17,8 +17,8 @@ Examples
 --------
 >>> from stochcredit import FlatCurve
 >>> curve = isda_credit_curve("2014-10-16", ["1Y", "5Y"], [0.005, 0.01], FlatCurve(0.02))
->>> curve.tenors, [round(h, 6) for h in curve.hazards]
-(('1Y', '5Y'), [0.008268, 0.018449])
+>>> curve.tenors, [round(float(h), 6) for h in curve.hazards]
+(('1Y', '5Y'), [0.008427, 0.019599])
 """
 
 from __future__ import annotations
@@ -153,7 +153,8 @@ def isda_credit_curve(trade_date: Any, tenors: Any, quotes: Any, discount: Any,
         Par spreads (decimals) for ``quote_type="spread"``; clean points upfront (fractions of
         notional, buyer pays) for ``quote_type="upfront"`` with running ``coupon``.
     discount : discount curve
-        Piecewise flat, ACT/365F from the trade date (e.g. :func:`~stochcredit.isda_discount_curve`).
+        Piecewise flat, ACT/365F from the trade date
+        (e.g. :func:`~stochcredit.isda_discount_curve`).
     recovery : float
         In ``[0, 1)``.
     arbitrage : {"fail", "zero_hazard", "ignore"}
@@ -168,6 +169,9 @@ def isda_credit_curve(trade_date: Any, tenors: Any, quotes: Any, discount: Any,
     IsdaCreditCurve
         Pillars at each contract's protection end; the last hazard extends flat.
     """
+    if isinstance(tenors, str) or not hasattr(tenors, "__len__") or len(tenors) == 0:
+        raise InvalidParameterError("tenors", tenors, "a non-empty list of tenors such as "
+                                    "['1Y', '3Y', '5Y']")
     quote_type = choice("quote_type", quote_type, ("spread", "upfront"))
     policy = _POLICIES.index(choice("arbitrage", arbitrage, _POLICIES))
     n = len(tenors) if hasattr(tenors, "__len__") and not isinstance(tenors, str) else 0
@@ -258,7 +262,7 @@ def upfront_from_spread(trade_date: Any, maturity: Any, quoted_spread: Any, coup
     --------
     >>> from stochcredit import FlatCurve
     >>> round(upfront_from_spread("2014-10-16", "5Y", 0.02, 0.01, FlatCurve(0.02)), 6)
-    0.047189
+    0.045749
     """
     return _flat_convert(trade_date, maturity, quoted_spread, coupon, discount, recovery, True)
 

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -38,6 +39,7 @@ from ..market.isda_legs import isda_legs_batch, merged_nodes
 
 __all__ = ["StandardCDS", "StandardCDSPrice", "price_standard_cds", "ENGINE_SWITCHES"]
 
+_TENOR = re.compile(r"^\s*\d+\s*[A-Za-z]+\s*$")
 ENGINE_SWITCHES = {"accrual_bias": ("half_day", "none"),
                    "forwards_in_coupon_period": ("piecewise", "flat"),
                    "numerical_fix": ("taylor", "none")}
@@ -120,7 +122,7 @@ class StandardCDS:
         cal = _calendar(self.calendar)
         set_(self, "calendar", cal)
         mat = self.maturity
-        if isinstance(mat, str) and mat.strip()[-1:].upper() in ("D", "W", "M", "Y"):
+        if isinstance(mat, str) and _TENOR.match(mat):
             mdate = cds_maturity(td, mat)
         else:
             mdate = to_date(mat, "maturity")
