@@ -1,4 +1,4 @@
-"""QuantLib side of the dated-CDS risk and option tests (QuantLib is a test dependency).
+"""QuantLib side of the dated-CDS risk and option tests (isda12c; QuantLib is a test dependency).
 
 The ISDA set-up of QuantLib's test-suite/creditdefaultswap.cpp (testIsdaEngine): discount curve
 ``PiecewiseLogLinearDiscount`` from deposits and swaps on a weekends-only calendar, credit curve

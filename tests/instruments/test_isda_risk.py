@@ -1,9 +1,10 @@
 """Risk of dated CDS (``cds_risk``) against bumping and re-bootstrapping with QuantLib.
 
-QuantLib side (isda_ql_risk.py): ``PiecewiseFlatHazardRate`` from ``SpreadCdsHelper``
-/``UpfrontCdsHelper`` with the ISDA model, ``IsdaCdsEngine``, discount curve from the same deposit
-and swap quotes; each bump moves QuantLib's ``SimpleQuote`` and re-prices, as in
-test-suite/creditdefaultswap.cpp. Amounts on a 10mm notional agree to 1e-7 (1e-14 of notional).
+QuantLib side (tests/instruments/isda_ql_risk.py): ``PiecewiseFlatHazardRate`` from
+``SpreadCdsHelper``/``UpfrontCdsHelper`` with the ISDA model, ``IsdaCdsEngine``, discount curve
+from the same deposit and swap quotes; each bump moves QuantLib's ``SimpleQuote`` and re-prices,
+as in test-suite/creditdefaultswap.cpp. Amounts on a 10mm notional agree to 1e-7 (1e-14 of
+notional).
 """
 
 from __future__ import annotations
@@ -45,16 +46,16 @@ def _reset():
     ql.Settings.instance().evaluationDate = ql.Date()
 
 
-def contracts():
-    return [QLDefinedCDS(TRADE, dt.date(2019, 12, 20), 0.01, notional=N),
-            QLDefinedCDS(TRADE, dt.date(2018, 3, 20), 0.05, notional=N, side="sell"),
-            QLDefinedCDS(TRADE, dt.date(2024, 12, 20), 0.01, recovery=0.25, notional=N)]
+def contracts(kind=sc.StandardCDS):
+    return [kind(TRADE, dt.date(2019, 12, 20), 0.01, notional=N),
+            kind(TRADE, dt.date(2018, 3, 20), 0.05, notional=N, side="sell"),
+            kind(TRADE, dt.date(2024, 12, 20), 0.01, recovery=0.25, notional=N)]
 
 
 def ql_values(mk: QLMarket, cds, recovery_shift: float = 0.0) -> np.ndarray:
     out = []
     for c in cds:
-        q = ql_cds(c.trade_date, c.maturity, c.coupon, c.notional, c.side)
+        q = ql_cds(c.trade_date, c.maturity_date, c.coupon, c.notional, c.side)
         q.setPricingEngine(mk.engine(c.recovery + recovery_shift))
         out.append(q.NPV())
     return np.array(out)
@@ -139,7 +140,7 @@ def test_recovery01_jtd_and_theta_match_quantlib(risk, rates):
     # theta: everything one day later, same quotes, contracts struck on the new date
     nxt = TRADE + dt.timedelta(days=1)
     later = QLMarket(nxt, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4)
-    moved = [QLDefinedCDS(nxt, c.maturity, c.coupon, c.recovery, c.notional, c.side)
+    moved = [QLDefinedCDS(nxt, c.maturity_date, c.coupon, c.recovery, c.notional, c.side)
              for c in cds]
     np.testing.assert_allclose(risk.summary["theta"], ql_values(later, moved) - v0, rtol=0,
                                atol=TOL)
@@ -234,8 +235,8 @@ def test_bad_quotes_name_the_parameter(kwargs, name):
 
 def test_bad_portfolios_and_arbitrage(discount):
     with pytest.raises(sc.InvalidParameterError, match="trade date"):
-        cds_risk([contracts()[0], QLDefinedCDS(dt.date(2014, 10, 17), dt.date(2019, 12, 20),
-                                               0.01)], discount, CreditQuotes(TENORS, SPREADS))
+        cds_risk([contracts()[0], sc.StandardCDS(dt.date(2014, 10, 17), dt.date(2019, 12, 20),
+                                                 0.01)], discount, CreditQuotes(TENORS, SPREADS))
     with pytest.raises(sc.InvalidParameterError, match="credit"):
         cds_risk(contracts(), discount, CreditQuotes(TENORS, [SPREADS, SPREADS]))
     with pytest.raises(sc.InvalidParameterError, match="measures"):
@@ -253,3 +254,47 @@ def test_buckets_add_up_to_about_the_parallel_cs01(risk):
     total = risk.bucketed_cs01.sum(axis=1)
     np.testing.assert_allclose(total, risk.summary["cs01"], rtol=2e-3)
     assert (risk.summary["cs01"].iloc[[0, 2]] > 0).all() and risk.summary["cs01"].iloc[1] < 0
+
+
+@pytest.mark.parametrize("trade", [dt.date(2014, 10, 17), dt.date(2014, 10, 18),
+                                   dt.date(2015, 3, 19), dt.date(2015, 3, 20),
+                                   dt.date(2014, 12, 19), dt.date(2014, 12, 20),
+                                   dt.date(2014, 12, 21)])
+def test_weekend_and_imm_trade_dates_theta_and_cs01(rates, trade):
+    """Friday -> Saturday, a Saturday, the day before a coupon date and roll (20 Mar), an IMM
+    date, around a Saturday IMM date: npv, CS01 and theta as QuantLib re-built on each date."""
+    mat = dt.date(2019, 12, 20)
+    nxt = trade + dt.timedelta(days=1)
+    disc = sc.isda_discount_curve(trade, rates["deposits"], rates["swaps"])
+    cds = [sc.StandardCDS(trade, mat, 0.01, notional=N)]
+    risk = cds_risk(cds, disc, CreditQuotes(TENORS, SPREADS), measures=("cs01", "theta"))
+    # QuantLib's own schedule of the contract gives the same numbers
+    via_ql = cds_risk([QLDefinedCDS(trade, mat, 0.01, notional=N)], disc,
+                      CreditQuotes(TENORS, SPREADS), measures=("cs01", "theta"))
+    np.testing.assert_allclose(via_ql.summary.to_numpy(), risk.summary.to_numpy(), rtol=0,
+                               atol=TOL)
+    mk = QLMarket(trade, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4, curve=disc)
+    v0 = ql_values(mk, cds)
+    np.testing.assert_allclose(risk.summary["npv"], v0, rtol=0, atol=TOL)
+    np.testing.assert_allclose(risk.summary["cs01"],
+                               bumped(mk, mk.credit_quotes, 1e-4, cds) - v0, rtol=0, atol=TOL)
+    later = QLMarket(nxt, rates["deposits"], rates["swaps"], TENORS, SPREADS, 0.4,
+                     curve=sc.isda_discount_curve(nxt, rates["deposits"], rates["swaps"]))
+    v1 = ql_values(later, [QLDefinedCDS(nxt, mat, 0.01, notional=N)])
+    np.testing.assert_allclose(risk.summary["theta"], v1 - v0, rtol=0, atol=TOL)
+
+
+def test_agrees_with_isda_credit_curve_and_standard_cds_price(discount, risk):
+    """Two public paths: the batched re-bootstrap and ``isda_credit_curve`` + ``price``."""
+    curve = sc.isda_credit_curve(TRADE, TENORS, SPREADS, discount)
+    qc = [quote_contract(TRADE, t) for t in TENORS]
+    np.testing.assert_allclose(curve.times * 365, [pillar_day(c, TRADE) for c in qc])
+    npv = [c.price(discount, curve).npv for c in contracts()]
+    np.testing.assert_allclose(risk.summary["npv"], npv, rtol=0, atol=TOL)
+    # a curve from isda_credit_curve carries its quotes: the same risk
+    again = cds_risk(contracts(), discount, curve, measures=("cs01", "bucketed_cs01"))
+    np.testing.assert_allclose(again.bucketed_cs01, risk.bucketed_cs01, rtol=0, atol=TOL)
+    bumped_curve = curve.rebuild(quotes=np.array(SPREADS) + 1e-4)
+    cs01 = [c.price(discount, bumped_curve).npv - v for c, v in zip(contracts(), npv,
+                                                                      strict=True)]
+    np.testing.assert_allclose(risk.summary["cs01"], cs01, rtol=0, atol=TOL)

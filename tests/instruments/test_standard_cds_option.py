@@ -20,7 +20,7 @@ import stochcredit as sc
 from stochcredit.instruments.standard_cds_option import StandardCDSOption
 
 ql = pytest.importorskip("QuantLib")
-from isda_ql_risk import QLDefinedCDS, QLMarket, qd  # noqa: E402
+from isda_ql_risk import QLMarket, qd  # noqa: E402
 
 TRADE = dt.date(2014, 10, 16)
 TENORS = ["6M", "1Y", "2Y", "3Y", "4Y", "5Y", "7Y", "10Y"]
@@ -105,7 +105,7 @@ def test_black_matches_quantlib_black_cds_option_engine(market, kind, knockout, 
                                                        agreement):
     mk, disc, credit = market
     expiry = dt.date(2015, 3, 19)  # the day before the 20 Mar 2015 coupon date: no rebate
-    opt = StandardCDSOption(QLDefinedCDS(TRADE, MATURITY, 0.01, notional=N), expiry, strike,
+    opt = StandardCDSOption(sc.StandardCDS(TRADE, MATURITY, 0.01, notional=N), expiry, strike,
                             kind=kind, knockout=knockout)
     ref, und = ql_option(mk, expiry, strike, kind, knockout, 0.4)
     fwd, ann = opt.forward(disc, credit)
@@ -126,7 +126,7 @@ def test_any_expiry_forward_from_quantlib_legs_and_every_model(market, model, vo
     mk, disc, credit = market
     expiry = dt.date(2015, 5, 7)  # inside a coupon period: the holder gets a rebate
     strike = 0.0100
-    opt = StandardCDSOption(QLDefinedCDS(TRADE, MATURITY, 0.01, notional=N), expiry, strike,
+    opt = StandardCDSOption(sc.StandardCDS(TRADE, MATURITY, 0.01, notional=N), expiry, strike,
                             knockout=False)
     _, und = ql_option(mk, expiry, strike, "payer", False, 0.4)
     rebate = abs(und.accrualRebateNPV())
@@ -143,7 +143,7 @@ def test_any_expiry_forward_from_quantlib_legs_and_every_model(market, model, vo
 
 def test_parity_and_frame(market):
     mk, disc, credit = market
-    cds = QLDefinedCDS(TRADE, MATURITY, 0.01, notional=N)
+    cds = sc.StandardCDS(TRADE, MATURITY, 0.01, notional=N)
     payer = StandardCDSOption(cds, "2015-06-15", 0.0090)
     receiver = StandardCDSOption(cds, "2015-06-15", 0.0090, kind="receiver")
     fwd, ann = payer.forward(disc, credit)
@@ -164,7 +164,7 @@ def test_flat_curves_match_quantlib_flat_hazard(market):
         ql.FlatHazardRate(qd(TRADE), ql.QuoteHandle(ql.SimpleQuote(h)), ql.Actual365Fixed()))
     try:
         ref, _ = ql_option(mk, dt.date(2015, 3, 19), 0.012, "payer", True, 0.3)
-        opt = StandardCDSOption(QLDefinedCDS(TRADE, MATURITY, 0.01, notional=N), "2015-03-19",
+        opt = StandardCDSOption(sc.StandardCDS(TRADE, MATURITY, 0.01, notional=N), "2015-03-19",
                                 0.012)
         assert opt.price(disc, credit, 0.3) == pytest.approx(ref.NPV(), rel=0, abs=1e-10 * N)
     finally:
@@ -173,7 +173,7 @@ def test_flat_curves_match_quantlib_flat_hazard(market):
 
 def test_bad_input_names_the_parameter(market):
     _, disc, _ = market
-    cds = QLDefinedCDS(TRADE, MATURITY, 0.01)
+    cds = sc.StandardCDS(TRADE, MATURITY, 0.01)
     for expiry in ("2014-10-16", "2019-12-20", "2020-01-10"):
         with pytest.raises(sc.InvalidParameterError, match="expiry"):
             StandardCDSOption(cds, expiry, 0.01)

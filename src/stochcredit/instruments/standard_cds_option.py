@@ -63,8 +63,19 @@ class StandardCDSOption:
     Examples
     --------
     >>> import stochcredit as sc
-    >>> cds = sc.StandardCDS("2014-10-16", "2019-12-20", 0.01)  # doctest: +SKIP
-    >>> opt = sc.StandardCDSOption(cds, "2015-03-19", 0.0095)  # doctest: +SKIP
+    >>> rates = sc.load_isda_rates("2014-10-16")
+    >>> disc = sc.isda_discount_curve("2014-10-16", rates["deposits"], rates["swaps"])
+    >>> credit = sc.isda_credit_curve("2014-10-16", ["1Y", "3Y", "5Y", "7Y", "10Y"],
+    ...                               [0.004, 0.0065, 0.0095, 0.011, 0.0125], disc)
+    >>> cds = sc.StandardCDS("2014-10-16", "5Y", 0.01, notional=1e7)
+    >>> opt = sc.StandardCDSOption(cds, "2015-03-19", 0.0095)
+    >>> fwd, annuity = opt.forward(disc, credit)
+    >>> round(fwd, 6), round(annuity, 4)
+    (0.01002, 4.5111)
+    >>> round(opt.price(disc, credit, vol=0.4), 2)
+    58198.63
+    >>> round(opt.price(disc, credit, vol=0.004, model="gamma"), 2)
+    58373.12
     """
 
     underlying: Any

@@ -1,11 +1,11 @@
 """Dated CDS contracts -> :class:`~.grid.Contract` (integer days from a valuation date).
 
 A :class:`~stochcredit.StandardCDS` gives its own schedule; the quote instruments of a credit curve
-(one standard contract per tenor) are built the same way, by ``StandardCDS(trade_date, tenor)``
-when that class is available, else by the CDS2015 rules below (QuantLib ``DateGeneration::CDS2015``
-with ``cdsMaturity``): accrual from the IMM date on or before the trade date, IMM dates moved
-Following on the calendar, unadjusted maturity, ACT/360 with one extra day in the last period,
-step-in T+1, cash settlement T+3 business days, accrual rebate = days accrued to the step-in / 360.
+(one standard contract per tenor) follow the same CDS2015 rules (QuantLib
+``DateGeneration::CDS2015`` with ``cdsMaturity``): accrual from the last IMM date whose
+Following-adjusted date is on or before the trade date, IMM dates moved Following on the calendar,
+unadjusted maturity, ACT/360 with one extra day in the last period, step-in T+1, cash settlement
+T+3 business days, accrual rebate = days accrued to the step-in / 360.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.errors import InvalidParameterError
 from ...market.calendars import Calendar, to_date
 from ...market.tenors import parse_tenor
 from .grid import Contract
@@ -87,6 +88,8 @@ def quote_contract(trade_date: Any, tenor: str, calendar: Calendar | None = None
     cal = calendar or Calendar.weekends_only()
     maturity = standard_maturity(trade, tenor)
     first = _previous_imm(trade)
+    if cal.adjust(first, "following") > trade:  # its coupon date is still to come
+        first = _previous_imm(first - _DAY)
     imm = [first]
     while True:
         nxt = _add_months(imm[-1], 3)
@@ -127,10 +130,13 @@ def restruck(cds: Any, trade_date: Any) -> Any:
     """The same contract (maturity date, coupon, recovery, notional, side) struck on another
     trade date: its schedule, step-in, settlement and rebate follow from the new date."""
     trade = to_date(trade_date, "trade_date")
+    if hasattr(cds, "restruck"):
+        return cds.restruck(trade)
     if dataclasses.is_dataclass(cds):
         fields = {f.name for f in dataclasses.fields(cds)}
         kw: dict[str, Any] = {"trade_date": trade}
         if "maturity" in fields:
             kw["maturity"] = to_date(cds.maturity_date)
         return dataclasses.replace(cds, **kw)
-    return cds.restruck(trade)  # pragma: no cover - duck-typed contracts
+    raise InvalidParameterError("cds", type(cds).__name__,
+                                "a StandardCDS (or a contract with a restruck method)")

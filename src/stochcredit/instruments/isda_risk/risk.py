@@ -17,7 +17,9 @@ flips it), in currency. With ``V`` the value on the base curves:
 - ``jtd`` (jump to default): ``side·N·(1 − R) − V``, the change in value if the name defaulted
   now (protection paid at once; accrued premium not counted).
 - ``theta``: value one calendar day later minus ``V``: the same contract (maturity, coupon) struck
-  at ``trade_date + 1``, on curves re-bootstrapped at that date from unchanged quotes and rates.
+  at ``trade_date + 1``, on curves re-bootstrapped at that date from unchanged quotes and rates
+  (the quote contracts roll to that date's standard maturities; a coupon paid on the new date
+  leaves the value, it is not added back).
 
 The bootstrap of all names and scenarios runs as one batch on a common date grid (see
 :mod:`.grid`): a bump of quote ``k`` leaves the pillars before ``k`` unchanged, so only pillars
@@ -361,6 +363,26 @@ def cds_risk(cds: Any, discount: Any, credit: Any, *, measures: Sequence[str] | 
     CDSRisk
         ``summary`` (columns ``npv`` and each measure), ``bucketed_cs01`` (one column per quoted
         tenor), ``ir01_by_instrument`` (one column per rate instrument, e.g. ``"swap 5Y"``).
+
+    Examples
+    --------
+    A 5Y 100 bp protection buyer on the packaged ISDA USD rates of 2014-10-16:
+
+    >>> import stochcredit as sc
+    >>> rates = sc.load_isda_rates("2014-10-16")
+    >>> disc = sc.isda_discount_curve("2014-10-16", rates["deposits"], rates["swaps"])
+    >>> cds = sc.StandardCDS("2014-10-16", "5Y", 0.01, notional=1e7)
+    >>> quotes = sc.CreditQuotes(["1Y", "3Y", "5Y", "7Y", "10Y"],
+    ...                          [0.004, 0.0065, 0.0095, 0.011, 0.0125])
+    >>> risk = sc.cds_risk(cds, disc, quotes, measures=("cs01", "bucketed_cs01", "jtd", "theta"))
+    >>> risk.summary.round(2)  # doctest: +NORMALIZE_WHITESPACE
+                   npv     cs01         jtd  theta
+    contract
+    0        -24689.32  4946.29  6024689.32  12.11
+    >>> risk.bucketed_cs01[["1Y", "3Y", "5Y"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
+                1Y    3Y       5Y
+    contract
+    0         1.48  4.94  4941.15
     """
     todo = tuple(MEASURES if measures is None else
                  (choice("measures", m, MEASURES) for m in measures))
