@@ -27,6 +27,10 @@ _EXPORTS: dict[str, str] = {
     "bootstrap_zero_curve": "stochcredit.market.bonds",
     "treasury_zero_curve": "stochcredit.market.treasury",
     "load_treasury_par_yields": "stochcredit.market.treasury",
+    "isda_discount_curve": "stochcredit.market.isda_discount",
+    "load_isda_rates": "stochcredit.market.isda_discount",
+    "read_isda_quotes": "stochcredit.market.isda_quotes",
+    "isda_credit_curves": "stochcredit.calibration.isda_bulk",
     # dynamics
     "BlackScholes": "stochcredit.dynamics.black_scholes",
     "Heston": "stochcredit.dynamics.heston",
@@ -52,9 +56,21 @@ _EXPORTS: dict[str, str] = {
     "cds_option_greeks": "stochcredit.instruments.cds_options",
     "implied_black_vol": "stochcredit.instruments.cds_options",
     "CDSOption": "stochcredit.instruments.cds_options",
+    # ISDA dated CDS: risk (issue 12, isda12c)
+    "cds_risk": "stochcredit.instruments.isda_risk",
+    "CDSRisk": "stochcredit.instruments.isda_risk",
+    "CreditQuotes": "stochcredit.instruments.isda_risk",
+    "StandardCDSOption": "stochcredit.instruments.standard_cds_option",
     "first_to_default_spread": "stochcredit.instruments.first_to_default",
+    "StandardCDS": "stochcredit.instruments.standard_cds",
+    "StandardCDSPrice": "stochcredit.instruments.standard_cds",
+    "price_standard_cds": "stochcredit.instruments.standard_cds",
     # calibration
     "calibrate_merton": "stochcredit.calibration.merton",
+    "isda_credit_curve": "stochcredit.calibration.isda_credit",
+    "IsdaCreditCurve": "stochcredit.calibration.isda_credit",
+    "upfront_from_spread": "stochcredit.calibration.isda_credit",
+    "spread_from_upfront": "stochcredit.calibration.isda_credit",
 }
 
 __all__ = sorted(_EXPORTS)

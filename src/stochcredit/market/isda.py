@@ -22,17 +22,22 @@ datetime.date(2019, 12, 20)
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache as _lru_cache
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import InvalidParameterError
 from ..core.validation import integer
+from .calendars import Calendar, to_date
+from .tenors import parse_tenor
 
 __all__ = ["imm_dates", "previous_imm_date", "standard_maturity", "adjust_following",
-           "year_fraction", "standard_schedule"]
+           "year_fraction", "standard_schedule", "cds_maturity", "first_accrual_start",
+           "coupon_schedule", "rebate_days"]
 
 _IMM_MONTHS = (3, 6, 9, 12)
+_functools_cache = _lru_cache(maxsize=4096)
 
 
 def _date(name: str, d) -> _dt.date:
@@ -139,3 +144,105 @@ def standard_schedule(trade_date, maturity, valuation_date=None) -> pd.DataFrame
         "t_start": [(s - val).days / 365.0 for s in starts],
         "t_end": [(e - val).days / 365.0 for e in ends],
     })
+
+
+# ---------------------------------------------------------------------------------------------
+# Dated standard contracts (StandardCDS): CDS2015 maturities and the ISDA coupon schedule, as
+# QuantLib's cdsMaturity / Schedule(DateGeneration.CDS2015) and the ISDA CDS Standard Model.
+# ---------------------------------------------------------------------------------------------
+
+def _add_months(d: _dt.date, months: int) -> _dt.date:
+    """Months added to a 20th (day 20 exists in every month)."""
+    m = d.month - 1 + months
+    return d.replace(year=d.year + m // 12, month=m % 12 + 1)
+
+
+def cds_maturity(trade_date, tenor: str) -> _dt.date:
+    """CDS2015 standard maturity (unadjusted) of a ``tenor`` contract traded on ``trade_date``.
+
+    The anchor is the last IMM date on or before the trade date, moved back three months when it
+    is a 20 June or 20 December (the semi-annual roll); maturity = anchor + tenor + 3 months
+    (QuantLib ``cdsMaturity(..., DateGeneration.CDS2015)``; ISDA "Amend Single Name On-The-Run
+    Frequency" 2015). ``tenor`` is a whole number of quarters (``"3M"``, ``"6M"``, ``"1Y"``,
+    ``"5Y"``, ``"10Y"``) or ``"0M"`` for trades from 20 Mar / 20 Sep to the next roll.
+
+    Examples
+    --------
+    >>> cds_maturity("2014-10-16", "5Y")
+    datetime.date(2019, 12, 20)
+    >>> cds_maturity("2015-12-20", "6M")
+    datetime.date(2016, 6, 20)
+    """
+    td = to_date(trade_date, "trade_date")
+    text = str(tenor).strip().upper() if isinstance(tenor, str) else tenor
+    if text in ("0M", "0Y"):
+        months = 0
+    else:
+        n, unit = parse_tenor(tenor)
+        if unit not in ("M", "Y") or (unit == "M" and n % 3):
+            raise InvalidParameterError("tenor", tenor,
+                                        "a whole number of quarters such as '6M', '1Y', '5Y'")
+        months = n * (12 if unit == "Y" else 1)
+    anchor = previous_imm_date(td)
+    if anchor.month in (6, 12):
+        if months == 0:
+            raise InvalidParameterError("tenor", tenor, "'0M' only for trades from 20 Mar to 19 "
+                                        "Jun or from 20 Sep to 19 Dec")
+        anchor = _add_months(anchor, -3)
+    return _add_months(anchor, months + 3)
+
+
+def first_accrual_start(trade_date, calendar: Calendar | None = None) -> _dt.date:
+    """First accrual start: the last IMM date whose Following-adjusted date is on or before the
+    trade date, adjusted Following (QuantLib ``Schedule`` rule ``CDS2015``)."""
+    td = to_date(trade_date, "trade_date")
+    cal = calendar or Calendar()
+    prev = previous_imm_date(td)
+    if cal.adjust(prev) > td:
+        prev = _add_months(prev, -3)
+    return cal.adjust(prev)
+
+
+@_functools_cache
+def coupon_schedule(trade_date: _dt.date, maturity: _dt.date, calendar: Calendar):
+    """Quarterly ISDA coupon periods of a standard CDS (cached by its inputs).
+
+    Accrual dates are the IMM 20ths from the first accrual start, adjusted Following on
+    ``calendar``; the last accrual end is the (unadjusted) maturity; payments fall on the
+    adjusted accrual ends; ACT/360 days, the last period counting one extra day.
+
+    Returns
+    -------
+    tuple
+        ``(accrual_start, accrual_end, payment_date, accrual_days)``, tuples of dates / ints.
+    """
+    prev = previous_imm_date(trade_date)
+    if calendar.adjust(prev) > trade_date:
+        prev = _add_months(prev, -3)
+    raw = [prev]
+    while True:
+        nxt = _add_months(raw[-1], 3)
+        if nxt >= maturity:
+            break
+        raw.append(nxt)
+    raw.append(maturity)
+    adj = [calendar.adjust(d) for d in raw[:-1]] + [maturity]
+    starts, ends = adj[:-1], adj[1:]
+    pay = [calendar.adjust(d) for d in ends]
+    days = [(e - s).days for s, e in zip(starts, ends, strict=True)]
+    days[-1] += 1
+    return tuple(starts), tuple(ends), tuple(pay), tuple(days)
+
+
+def rebate_days(trade_date: _dt.date, starts, ends, pay) -> int:
+    """Accrued days the seller rebates at cash settlement: from the current period's accrual
+    start to the step-in date (trade date + 1), zero when the step-in date is a payment date
+    (QuantLib ``CreditDefaultSwap`` accrual rebate; ISDA CDS Standard Model)."""
+    ref = trade_date + _dt.timedelta(days=1)
+    for s, e, p in zip(starts, ends, pay, strict=True):
+        if ref > p:
+            continue
+        if ref == p and p != pay[-1]:
+            return 0
+        return max(0, (min(ref, e) - s).days)
+    return 0

@@ -23,6 +23,18 @@ continuously compounded rate (--rate, default 0) or the US Treasury zero curve o
 (--treasury-date). Quotes implying a negative forward hazard are rejected, naming the tenor.
 
 Example: stochcredit bootstrap quotes.csv --rate 0.03 --output curve.csv
+
+Bulk ISDA curves: a Markit-style curve file or a CDX constituents file (the formats of
+`calibrate`; detected from the header), or a packaged one with --packaged markit|cdx,
+gives one dated ISDA credit curve per name (isda_credit_curve on CDS2015 standard
+maturities), printed as a tidy table (one row per quote; a bad line or a name that cannot
+be fitted is an error row naming file and line, the other names go on). Discounting per
+name: --rates FILE (deposit/swap rates, see `stochcredit isda --help`), --rate (flat),
+--treasury-date, or by default the packaged ISDA curve of the name's date and currency
+(only USD on 2014-10-16; other currencies are error rows saying the curve is missing).
+CDX files carry no date: give --trade-date (--packaged cdx uses 2007-08-01).
+
+Example: stochcredit bootstrap --packaged markit
 """
 
 _TENOR_COLUMNS = ("tenor", "maturity", "years")
@@ -85,10 +97,61 @@ def read_spread_quotes(path: Path, units: str = "auto"):
     return tenors[order], spreads[order], None if recovery is None else recovery[order]
 
 
+def run_bulk(quotes: Path, trade_date: str | None, rates: Path | None, rate: float | None,
+             currency: str, arbitrage: str, fmt: str, output: Path | None,
+             treasury_date: str | None = None) -> int:
+    """Bulk ISDA credit curves of a Markit / CDX / tidy file (``stochcredit bootstrap``)."""
+    import click
+
+    from ....calibration.isda_bulk import isda_credit_curves
+    from ....core.errors import InvalidParameterError
+    from ....market.calendars import to_date
+    from ....market.curves import FlatCurve
+    from ....market.isda_discount import isda_discount_curve, read_isda_rates
+    from ....market.treasury import treasury_zero_curve
+    from ..output import emit_table
+
+    if sum(x is not None for x in (rates, rate, treasury_date)) > 1:
+        raise InvalidParameterError("give at most one of --rates, --rate, --treasury-date")
+    discount = None
+    if rate is not None:
+        discount = FlatCurve(rate)
+    elif treasury_date is not None:
+        discount = treasury_zero_curve(treasury_date)
+    elif rates is not None:
+        data = read_isda_rates(rates)
+        day = data.pop("date", None)
+        if day is None:
+            if trade_date is None:
+                raise InvalidParameterError("--trade-date", None,
+                                            f"a date ({rates.name} has none)")
+            day = to_date(trade_date, "--trade-date")
+        discount = {(day, currency.upper().split("-")[0]):
+                    isda_discount_curve(day, **data, currency=currency)}
+    batch = isda_credit_curves(quotes, discount, trade_date=trade_date, arbitrage=arbitrage)
+    df = batch.frame.copy()
+    df["spread_bp"] = df["spread"] * 1e4
+    keep = ["name", "tenor", "line", "date", "currency", "maturity_date", "spread_bp",
+            "recovery", "hazard", "survival", "reprice_error_bp", "status", "error"]
+    emit_table(df[keep].set_index(["name", "tenor"]), fmt, output, float_format="{:.8g}")
+    click.echo(batch.summary().replace(" (see .errors)", " (status 'error' rows)"), err=True)
+    return 0
+
+
 def register(app: typer.Typer) -> None:
     @app.command("bootstrap", help=HELP)
     def bootstrap(
-        quotes: Path = typer.Argument(..., help="CSV of tenor, spread (see above)."),
+        quotes: Path = typer.Argument(None, help="CSV of tenor, spread (see above), or a "
+                                                 "Markit / CDX file."),
+        packaged: str = typer.Option(None, "--packaged",
+                                     help="Bulk curves of a packaged file: markit or cdx."),
+        trade_date: str = typer.Option(None, "--trade-date", "-t",
+                                       help="Trade date of a CDX file (YYYY-MM-DD)."),
+        rates: Path = typer.Option(None, "--rates", help="Bulk mode: deposit/swap rates CSV."),
+        currency: str = typer.Option("USD", "--currency", "-c",
+                                     help="Bulk mode: conventions of --rates (USD, EUR...)."),
+        arbitrage: str = typer.Option("fail", "--arbitrage",
+                                      help="Bulk mode: fail, zero_hazard or ignore."),
         rate: float = typer.Option(None, "--rate", "-r",
                                    help="Flat continuously compounded rate, decimal "
                                         "(default 0)."),
@@ -111,8 +174,31 @@ def register(app: typer.Typer) -> None:
         from .cds import discount_curve
 
         check_format(fmt)
+        from ....core.errors import InvalidParameterError
+        from ....market.isda_quotes import (
+            PACKAGED_TRADE_DATES,
+            detect_format,
+            packaged_quote_file,
+        )
+
+        if packaged is not None:
+            if quotes is not None:
+                raise InvalidParameterError("give either QUOTES or --packaged, not both")
+            quotes = packaged_quote_file(packaged)
+            if packaged.lower() == "cdx" and trade_date is None:
+                trade_date = PACKAGED_TRADE_DATES["cdx"].isoformat()
+        if quotes is None:
+            raise InvalidParameterError("QUOTES", None, "a quotes CSV (or --packaged)")
         if not quotes.is_file():
             raise FileNotFoundError(2, "No such file", str(quotes))
+        header = list(pd.read_csv(quotes, nrows=0).columns)
+        try:
+            kind = detect_format(header)
+        except InvalidParameterError:
+            kind = None
+        if kind in ("markit", "cdx"):
+            return run_bulk(quotes, trade_date, rates, rate, currency, arbitrage, fmt, output,
+                            treasury_date)
         tenors, spreads, rec = read_spread_quotes(quotes, units)
         rec = recovery if rec is None else rec
         disc = discount_curve(rate, treasury_date)
