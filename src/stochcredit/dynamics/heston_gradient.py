@@ -6,8 +6,9 @@ With ``psi = C theta + D v0``: ``d psi/d v0 = D``, ``d psi/d theta = C``, and fo
 ``p in (kappa, sigma, rho)``, ``d psi/dp = theta dC/dp + v0 dD/dp``. In the notation of
 :mod:`.heston` (``q = i u + u^2``, ``beta = kappa - rho sigma i u``):
 
-    d(d^2)/dkappa = 2 kappa - 2 sigma rho i u,   d(d^2)/dsigma = 2 sigma (1 - rho^2) u^2
-    + 2 (sigma - kappa rho) i u,                 d(d^2)/drho = -2 sigma^2 rho u^2 - 2 sigma kappa i u
+    d(d^2)/dkappa = 2 kappa - 2 sigma rho i u
+    d(d^2)/dsigma = 2 sigma (1 - rho^2) u^2 + 2 (sigma - kappa rho) i u
+    d(d^2)/drho   = -2 sigma^2 rho u^2 - 2 sigma kappa i u
 
 and the chain rule through ``e^{-d t}``, ``beta - d = -sigma^2 q/(beta + d)``,
 ``D = -q (1 - e^{-dt})/((beta + d) - (beta - d) e^{-dt})`` and
