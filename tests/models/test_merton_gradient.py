@@ -183,3 +183,18 @@ def test_gradient_requires_a_differentiable_dynamics():
 
     with pytest.raises(sc.InvalidParameterError, match="log_char_fn_gradient"):
         sc.european_option_gradient(100.0, 100.0, 1.0, 0.0, Opaque())
+
+
+@pytest.mark.parametrize("kind,vals", [CASES[0], CASES[2], CASES[4], CASES[-1]])
+def test_compiled_and_numpy_gradient_paths_agree(kind, vals):
+    from stochcredit.engines.fourier_gradient import lewis_gradient
+
+    strikes = np.array([[0.4, 0.7, 1.0, 1.3]])
+    t = np.array([[0.5], [3.0], [20.0]])
+    a = lewis_gradient(1.0, strikes, t, 0.02, _dyn(kind, vals))
+    b = lewis_gradient(1.0, strikes, t, 0.02, _dyn(kind, vals), compiled=False)
+    for field in ("put", "call", "prob_below", "density"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=1e-9, atol=1e-13)
+    for field in ("dput_params", "dprob_params"):
+        got, ref = getattr(a, field), getattr(b, field)
+        np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-10 * np.abs(ref).max())

@@ -31,7 +31,19 @@ from numpy.typing import ArrayLike
 
 from ..core import validation as v
 from ..core.errors import InvalidParameterError
-from .fourier import _TOL, _bs_parts, _mean_variance, _nodes, _phase_sum, _prepare
+from .fourier import (
+    _MAX_SUBPANELS,
+    _NODES_PER_RADIAN,
+    _SIZES,
+    _TAIL_NODES_PER_RADIAN,
+    _TOL,
+    _bs_parts,
+    _legendre01,
+    _mean_variance,
+    _nodes,
+    _phase_sum,
+    _prepare,
+)
 
 __all__ = ["LewisGradient", "lewis_gradient"]
 
@@ -90,9 +102,85 @@ def _trailing(dynamics: Any) -> Any:
     return dynamics
 
 
+def _numpy_sums(dynamics, t_cf, w, x, n_nodes, tol, shape):
+    """The same phase sums on the vectorised numpy path (one node count per call)."""
+    u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, 1.0, tol)
+    psi, dpsi = _trailing(dynamics).log_char_fn_gradient(u - 0.5j, t_cf[..., None])
+    phi = np.exp(psi)
+    diff = phi - np.exp(-0.5 * w[..., None] * (u * u + 0.25))
+    k_price = du / (u * u + 0.25)
+    k_prob = du / (0.5 + 1j * u)
+    dphi = phi * dpsi
+    # parameter axis first, then as many unit axes as the strikes add to the CF's shape
+    extra = len(shape) - (dphi.ndim - 2)
+    dphi = dphi.reshape(dphi.shape[:1] + (1,) * max(extra, 0) + dphi.shape[1:])
+    return (_phase_sum(x, u, diff * k_price), _phase_sum(x, u, diff * k_prob),
+            _phase_sum(x, u, diff * du), _phase_sum(x, u, dphi * k_price),
+            _phase_sum(x, u, dphi * k_prob))
+
+
+def _compiled_sums(dynamics, t_cf, w, x, n_nodes, tol):
+    """``(shape + (3 + 2 P,))`` phase sums (price, prob, density, P price and P prob
+    gradient integrals) by the numba kernels, or ``None`` outside the Heston family."""
+    from . import fourier_gradient_kernels as gk
+    from . import fourier_kernels as fk
+
+    if not gk.AVAILABLE:
+        return None
+    fac = fk.affine_factors(dynamics, t_cf.shape)
+    if fac is None:
+        return None
+    n_entries = t_cf.size
+    shape = np.broadcast_shapes(x.shape, t_cf.shape)
+    xb = np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float).ravel()
+    idx = np.ascontiguousarray(np.broadcast_to(np.arange(n_entries).reshape(t_cf.shape),
+                                               shape)).ravel()
+    xmax = np.zeros(n_entries)
+    np.maximum.at(xmax, idx, np.abs(xb))
+    t = np.ascontiguousarray(t_cf, dtype=float).ravel()
+    wf = np.ascontiguousarray(np.broadcast_to(w, t_cf.shape), dtype=float).ravel()
+    v0, kappa, theta, sigma, rho = fac
+    panels = np.empty((n_entries, 2))
+    counts = np.empty((n_entries, 4), dtype=np.int64)
+    fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, 1.0, -0.5, np.log(tol), n_nodes,
+                  _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, _MAX_SUBPANELS, panels,
+                  counts)
+    node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
+    ys, ws, pos = [], [], 0
+    sizes = counts[:, [0, 2]]
+    for size in np.unique(sizes[sizes > 0]):
+        y, wy = _legendre01(int(size))
+        node_off[size] = pos
+        ys.append(y)
+        ws.append(wy)
+        pos += int(size)
+    node_y = np.concatenate(ys) if ys else np.zeros(1)
+    node_w = np.concatenate(ws) if ws else np.zeros(1)
+    per_entry = counts[:, 0] * counts[:, 1] + counts[:, 2] * counts[:, 3]
+    offsets = np.concatenate([[0], np.cumsum(per_entry)]).astype(np.int64)
+    n_cols = 3 + 10 * v0.shape[1]
+    u_buf = np.empty(offsets[-1])
+    g_buf = np.empty((offsets[-1], n_cols), dtype=complex)
+    gk.fill_gradient(t, wf, v0, kappa, theta, sigma, rho, panels, counts, offsets, node_y,
+                     node_w, node_off, u_buf, g_buf)
+    out = np.empty((xb.size, n_cols))
+    gk.phase_multi(xb, idx, offsets, u_buf, g_buf, out)
+    out = out.reshape(shape + (n_cols,))
+    n_f = v0.shape[1]
+    price_g, prob_g = out[..., 3:3 + 5 * n_f], out[..., 3 + 5 * n_f:]
+    names = tuple(dynamics.gradient_names)
+    if len(names) != 5 * n_f:   # Black-Scholes: v0 = theta = vol^2
+        two_vol = 2.0 * np.broadcast_to(np.asarray(dynamics.vol, dtype=float), t_cf.shape)
+        two_vol = np.broadcast_to(two_vol, shape)[..., None]
+        price_g = two_vol * (price_g[..., 0:1] + price_g[..., 2:3])
+        prob_g = two_vol * (prob_g[..., 0:1] + prob_g[..., 2:3])
+    return out[..., 0], out[..., 1], out[..., 2], np.moveaxis(price_g, -1, 0), np.moveaxis(
+        prob_g, -1, 0)
+
+
 def lewis_gradient(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
                    dynamics: Any, dividend: ArrayLike = 0.0, *, n_nodes: int = 48,
-                   tol: float = _TOL) -> LewisGradient:
+                   tol: float = _TOL, compiled: bool = True) -> LewisGradient:
     """Put, call, ``Q(S_T < K)``, the density and their parameter derivatives in one pass.
 
     ``dynamics`` must provide ``log_char_fn_gradient`` and ``gradient_names``
@@ -110,22 +198,10 @@ def lewis_gradient(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: Array
     shape = np.broadcast_shapes(x.shape, t_cf.shape, np.shape(spot), np.shape(disc))
     w_b = np.broadcast_to(w, shape)
     call_bs, put_bs, _, nd_minus_d2 = _bs_parts(fwd, strike, w_b, x)
-    u, du = _nodes(dynamics, t_cf, w, x, -0.5j, n_nodes, 1.0, tol)
-    psi, dpsi = _trailing(dynamics).log_char_fn_gradient(u - 0.5j, t_cf[..., None])
-    phi = np.exp(psi)
-    gauss = np.exp(-0.5 * w[..., None] * (u * u + 0.25))
-    diff = phi - gauss
-    k_price = du / (u * u + 0.25)
-    k_prob = du / (0.5 + 1j * u)
-    total_price = _phase_sum(x, u, diff * k_price)
-    total_prob = _phase_sum(x, u, diff * k_prob)
-    total_dens = _phase_sum(x, u, diff * du)
-    dphi = phi * dpsi
-    # parameter axis first, then as many unit axes as the strikes add to the CF's shape
-    extra = len(shape) - (dphi.ndim - 2)
-    dphi = dphi.reshape(dphi.shape[:1] + (1,) * max(extra, 0) + dphi.shape[1:])
-    g_price = _phase_sum(x, u, dphi * k_price)
-    g_prob = _phase_sum(x, u, dphi * k_prob)
+    sums = _compiled_sums(dynamics, t_cf, w, x, n_nodes, tol) if compiled else None
+    if sums is None:
+        sums = _numpy_sums(dynamics, t_cf, w, x, n_nodes, tol, shape)
+    total_price, total_prob, total_dens, g_price, g_prob = sums
     root_fk, root_f_over_k = np.sqrt(fwd * strike), np.sqrt(fwd / strike)
     put = disc * (put_bs - root_fk / np.pi * total_price)
     call = disc * (call_bs - root_fk / np.pi * total_price)
