@@ -124,6 +124,11 @@ def merton_spreads(model: str, x, maturities, asset: float, debt: float, rate, *
     k = _n_model_params(model)
     rates = _rates(rate, mats)
     debts = asset * x[:, k:k + 1] if x.shape[1] > k else debt  # leverage column: B = L S_0
+    if len(x) == 1:   # one parameter set (the polish): the engine's one-call small path
+        d = debts if np.ndim(debts) == 0 else float(debts[0, 0])
+        dyn = _scalar_dynamics(model, _dynamics(model, x[:, :k]))
+        with np.errstate(all="ignore"):
+            return merton_credit_spreads(mats, asset, d, rates, dyn, n_nodes=n_nodes)[None, :]
     out = np.empty((len(x), mats.size))
     # The Fourier engine sizes its quadrature for the most demanding parameter set of a call, so
     # a population is priced in chunks of similar cost (small total variance, large vol-of-vol).

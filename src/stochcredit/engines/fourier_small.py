@@ -63,7 +63,7 @@ def _kernel(spot, strike, t, rate, dividend, table, n_base, tol_log,
             acc += theta[e, j] * t[e] - (v0[e, j] - theta[e, j]) * math.expm1(
                 -kappa[e, j] * t[e]) / kappa[e, j]
         w[e] = acc
-        fwd[e] = spot * math.exp((rate - dividend) * t[e])
+        fwd[e] = spot * math.exp((rate[e] - dividend) * t[e])
         x[e] = math.log(fwd[e] / strike[e])
     xmax = np.abs(x)
     panels = np.empty((n, 2))
@@ -96,7 +96,7 @@ def _kernel(spot, strike, t, rate, dividend, table, n_base, tol_log,
         if xe < 0.0:
             put = k - f + call
         corr = math.sqrt(f * k) / math.pi * total[e]
-        disc = math.exp(-rate * t[e])
+        disc = math.exp(-rate[e] * t[e])
         call_out[e] = max(disc * (max(call, 0.0) - corr), 0.0)
         put_out[e] = max(disc * (max(put, 0.0) - corr), 0.0)
 
@@ -129,36 +129,36 @@ def _table(dynamics) -> np.ndarray | None:
 def small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes: int, tol: float):
     """``(call, put)`` arrays for a small problem, or ``None`` when it does not apply.
 
-    Applies to scalar ``spot``, ``rate``, ``dividend``, ``strike`` and ``T`` scalars or 1-d
+    Applies to scalar ``spot`` and ``dividend``; ``strike``, ``T`` and ``rate`` scalars or 1-d
     arrays of one length (<= :data:`MAX_ENTRIES`), and a Heston-family dynamics with a single
     parameter set; invalid values also return ``None`` (the general path raises).
     """
     if _compiled is None or getattr(dynamics, "param_shape", None) != ():
         return None
     try:
-        s, r, q = float(spot), float(rate), float(dividend)
+        s, q = float(spot), float(dividend)
     except (TypeError, ValueError):
         return None
-    if np.ndim(spot) or np.ndim(rate) or np.ndim(dividend) or isinstance(spot, complex):
+    if np.ndim(spot) or np.ndim(dividend) or isinstance(spot, complex):
         return None
-    if not (s > 0 and math.isfinite(s) and math.isfinite(r) and math.isfinite(q)):
+    if not (s > 0 and math.isfinite(s) and math.isfinite(q)):
         return None
-    if isinstance(strike, float) and isinstance(T, float):
-        shape, k, t = (), np.array([strike]), np.array([T])
+    if isinstance(strike, float) and isinstance(T, float) and isinstance(rate, float):
+        shape, k, t, r = (), np.array([strike]), np.array([T]), np.array([rate])
     else:
-        k, t = np.asarray(strike), np.asarray(T)
-        if k.ndim > 1 or t.ndim > 1 or k.dtype.kind not in "fi" or t.dtype.kind not in "fi":
+        k, t, r = np.asarray(strike), np.asarray(T), np.asarray(rate)
+        if max(k.ndim, t.ndim, r.ndim) > 1 or any(a.dtype.kind not in "fi" for a in (k, t, r)):
             return None
         try:
-            k, t = np.broadcast_arrays(k.astype(float), t.astype(float))
+            k, t, r = np.broadcast_arrays(k.astype(float), t.astype(float), r.astype(float))
         except ValueError:
             return None
         shape = k.shape
         if k.size > MAX_ENTRIES or k.size == 0:
             return None
-        k, t = np.ascontiguousarray(k).reshape(-1), np.ascontiguousarray(t).reshape(-1)
+        k, t, r = (np.ascontiguousarray(a).reshape(-1) for a in (k, t, r))
     lo_k, lo_t = k.min(), t.min()
-    if not (lo_k > 0 and lo_t >= 0 and math.isfinite(k.sum() + t.sum())):
+    if not (lo_k > 0 and lo_t >= 0 and math.isfinite(k.sum() + t.sum() + r.sum())):
         return None
     table = _table(dynamics)
     if table is None:
