@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "CDS": "stochcredit.instruments.cds",
     "forward_cds": "stochcredit.instruments.cds",
     "structural_cds_spread": "stochcredit.instruments.structural_cds",
+    "structural_cds_spread_gradient": "stochcredit.instruments.structural_cds",
     "european_option": "stochcredit.instruments.equity_options",
     "european_option_gradient": "stochcredit.instruments.equity_options",
     "gradient_frame": "stochcredit.core.sensitivity",

@@ -106,3 +106,47 @@ def test_dual_numbers_chain_rule():
     fy = (0.7 * np.exp(1.4) / np.sqrt(2.0) - 0.5 * np.exp(1.4) * 2.0 ** -1.5
           + 0.49 * norm.pdf(2.0) / norm.cdf(-2.0))
     np.testing.assert_allclose(f.grad, [fx, fy], rtol=1e-13)
+
+
+def _cge(**kw):
+    b = dict(equity=50.0, vol=0.2, debt_per_share=40.0, recovery_mean=0.5, barrier_std=0.3)
+    b.update(kw)
+    return sc.CreditGradesEquity(b["equity"], b["debt_per_share"], b["recovery_mean"], 0.03,
+                                 sc.BlackScholes(b["vol"]), barrier_std=b["barrier_std"])
+
+
+MODELS = {
+    "creditgrades": (lambda **kw: sc.CreditGrades(**dict(BASES[0], **kw)), BASES[0]),
+    "creditgrades_equity": (_cge, dict(equity=50.0, vol=0.2, debt_per_share=40.0,
+                                       recovery_mean=0.5, barrier_std=0.3)),
+    "merton": (lambda asset=1.0, debt=0.7, vol=0.35: sc.Merton(asset, debt, 0.02,
+                                                               sc.BlackScholes(vol)),
+               dict(asset=1.0, debt=0.7, vol=0.35)),
+}
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("premium", ["continuous", "quarterly_accrual"])
+def test_structural_cds_spread_gradient(name, premium):
+    build, base = MODELS[name]
+    mats = np.array([1.0, 3.0, 5.0])
+    g = sc.structural_cds_spread_gradient(build(), mats, rate=0.03, recovery=0.4,
+                                          premium=premium)
+    for key, x0 in base.items():
+        h = 1e-4 * max(abs(x0), 0.05)
+        f = lambda x, key=key: sc.structural_cds_spread(build(**{key: x}), mats, 0.03, 0.4,  # noqa
+                                                        premium)
+        _close(g[key], _richardson(f, x0, h), key, 1e-14 / h)
+    f = lambda r: sc.structural_cds_spread(build(), mats, 0.03, r, premium)  # noqa: E731
+    _close(g["recovery"], _richardson(f, 0.4, 1e-4), "recovery", 1e-12)
+
+
+def test_creditgrades_equity_survival_gradient():
+    t = np.array([0.0, 1.0, 5.0])
+    g = _cge().survival_gradient(t)
+    for key in ("equity", "vol", "debt_per_share", "recovery_mean", "barrier_std"):
+        x0 = {"equity": 50.0, "vol": 0.2, "debt_per_share": 40.0, "recovery_mean": 0.5,
+              "barrier_std": 0.3}[key]
+        h = 1e-4 * x0
+        _close(g[key], _richardson(lambda x, k=key: _cge(**{k: x}).survival(t), x0, h), key,
+               1e-15 / h)

@@ -291,6 +291,20 @@ class CreditGradesEquity(BalanceSheet):
             out = call - self.equity * np.exp(-self.dividend * t) + k * np.exp(-self.rate * t)
         return _pack(np.maximum(out, 0.0), strike, T)
 
+    def survival_gradient(self, T: ArrayLike) -> dict[str, float | np.ndarray]:
+        """``{parameter: d survival(T) / d parameter}`` (``"equity"``, ``"vol"`` (asset),
+        ``"debt_per_share"``, ``"recovery_mean"``, ``"barrier_std"``) in closed form (SF-5);
+        Black-Scholes asset dynamics only."""
+        from .creditgrades_sensitivity import equity_model_survival_gradient
+
+        if self._vol is None:
+            raise InvalidParameterError(
+                "dynamics", self.dynamics, "BlackScholes for survival_gradient",
+                reason="closed-form sensitivities exist for the constant-volatility formulas")
+        T_in = T
+        T = np.asarray(v.nonnegative("T", T), dtype=float)
+        return {k: _pack(a, T_in) for k, a in equity_model_survival_gradient(self, T).items()}
+
     def option_sensitivities(self, strike: ArrayLike, T: ArrayLike,
                              kind: str = "call") -> dict[str, float | np.ndarray]:
         """Value, ``delta = dV/dS0``, ``gamma = d^2V/dS0^2``, ``vega = dV/d(asset vol)`` and

@@ -154,3 +154,19 @@ def equity_option_sensitivities(m, strike, T, kind: str) -> dict[str, np.ndarray
            "vega": grads.pop("vol")}
     res.update(grads)
     return res
+
+
+def equity_model_survival_gradient(m, T) -> dict[str, np.ndarray]:
+    """``{name: d survival(T)/d name}`` of a Black-Scholes :class:`CreditGradesEquity` (SF-5 with
+    the CreditGrades time shift): ``P_GBM(ln(V0/B) + lambda^2, sigma^2 T + lambda^2)``."""
+    names = ("equity", "vol", "debt_per_share", "recovery_mean", "barrier_std")
+    xs = dl.variables(m.equity, m._vol, m.debt_per_share, m.recovery_mean, m.barrier_std)
+    s0, vol, dps, rec, lam = xs
+    b = rec * dps
+    T = np.asarray(T, dtype=float)
+    live = (T > 0) | (m.barrier_std > 0)
+    out = np.zeros((len(names),) + T.shape)
+    if np.any(live):
+        p = _p_gbm(dl.log((s0 + b) / b) + lam * lam, vol * vol * T[live] + lam * lam)
+        out[:, live] = dl.grad(p, len(names))
+    return dict(zip(names, out, strict=True))
