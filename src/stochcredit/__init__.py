@@ -63,8 +63,16 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS)
 
+# submodules reachable as attributes (``sc.plot.curve(...)``), imported on first use; not in
+# ``__all__`` so that ``from stochcredit import *`` never loads matplotlib
+_SUBMODULES: dict[str, str] = {"plot": "stochcredit.apps.plot"}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value = importlib.import_module(_SUBMODULES[name])
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'stochcredit' has no attribute {name!r}")
@@ -74,4 +82,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))
