@@ -198,3 +198,19 @@ def test_compiled_and_numpy_gradient_paths_agree(kind, vals):
     for field in ("dput_params", "dprob_params"):
         got, ref = getattr(a, field), getattr(b, field)
         np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-10 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("params", [(0.04, 1.5, 0.04, 0.0, 0.3), (0.04, 1.5, 0.04, 0.5, 1.0),
+                                    (0.04, 1.5, 0.04, 0.5, -1.0), (0.0, 1.5, 0.04, 0.5, -0.5)])
+def test_gradient_at_the_edges_of_the_parameter_box(params):
+    """sigma = 0, rho = +-1 and v0 = 0: both gradient paths finite and equal, value as pricing."""
+    from stochcredit.engines.fourier_gradient import lewis_gradient
+
+    h = sc.Heston(*params)
+    k, t = np.array([[0.5, 1.0, 1.5]]), np.array([[0.1], [2.0]])
+    a = lewis_gradient(1.0, k, t, 0.01, h)
+    b = lewis_gradient(1.0, k, t, 0.01, h, compiled=False)
+    assert np.isfinite(a.dput_params).all()
+    np.testing.assert_allclose(a.dput_params, b.dput_params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(a.put, sc.european_option(1.0, k, t, 0.01, h, kind="put"),
+                               rtol=1e-10, atol=1e-14)
