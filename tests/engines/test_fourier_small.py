@@ -34,6 +34,7 @@ def test_other_inputs_take_the_general_path():
     assert small_lewis(100.0, np.ones((2, 2)), 1.0, 0.0, h, 0.0, 48, 1e-16) is None
     assert small_lewis(100.0, np.full(100, 90.0), 1.0, 0.0, h, 0.0, 48, 1e-16) is None
     assert small_lewis(100.0, -1.0, 1.0, 0.0, h, 0.0, 48, 1e-16) is None
+    assert small_lewis(100.0, np.array([90.0, 110.0]), 1.0, 0.0, h, 0.0, 48, 1e-16) is None
     assert small_lewis(100.0, 90.0, 1.0, 0.0, sc.Heston([0.04, 0.05], 1.5, 0.04, 0.5, -0.7),
                        0.0, 48, 1e-16) is None
     with pytest.raises(sc.InvalidParameterError, match="strike"):

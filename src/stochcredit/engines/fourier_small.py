@@ -130,8 +130,9 @@ def small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes: int, tol: fl
     """``(call, put)`` arrays for a small problem, or ``None`` when it does not apply.
 
     Applies to scalar ``spot`` and ``dividend``; ``strike``, ``T`` and ``rate`` scalars or 1-d
-    arrays of one length (<= :data:`MAX_ENTRIES`), and a Heston-family dynamics with a single
-    parameter set; invalid values also return ``None`` (the general path raises).
+    arrays of one length (<= :data:`MAX_ENTRIES`) with distinct maturities (one characteristic
+    function per entry, e.g. a single price or a Merton curve), and a Heston-family dynamics with
+    a single parameter set; invalid values also return ``None`` (the general path raises).
     """
     if _compiled is None or getattr(dynamics, "param_shape", None) != ():
         return None
@@ -157,6 +158,8 @@ def small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes: int, tol: fl
         if k.size > MAX_ENTRIES or k.size == 0:
             return None
         k, t, r = (np.ascontiguousarray(a).reshape(-1) for a in (k, t, r))
+        if t.size > 1 and np.unique(t).size < t.size:
+            return None   # strikes sharing a maturity share its CF: the general path
     lo_k, lo_t = k.min(), t.min()
     if not (lo_k > 0 and lo_t >= 0 and math.isfinite(k.sum() + t.sum() + r.sum())):
         return None
