@@ -214,3 +214,19 @@ def test_gradient_at_the_edges_of_the_parameter_box(params):
     np.testing.assert_allclose(a.dput_params, b.dput_params, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(a.put, sc.european_option(1.0, k, t, 0.01, h, kind="put"),
                                rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("kind,vals", [CASES[0], CASES[2], CASES[4], CASES[-1]])
+def test_small_gradient_path_equals_general_path(kind, vals):
+    """One compiled call for a single curve / price (distinct maturities) = the general path."""
+    from stochcredit.engines.fourier_gradient import lewis_gradient
+
+    k = np.array([0.4, 0.7, 1.0, 1.3])
+    t = np.array([0.5, 3.0, 20.0, 1.0])
+    a = lewis_gradient(1.0, k, t, 0.02, _dyn(kind, vals))                 # small path
+    b = lewis_gradient(1.0, k[None], t[None], 0.02, _dyn(kind, vals))     # general path
+    for field in ("put", "call", "prob_below", "density", "dput_dspot", "dput_drate"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field)[0], rtol=1e-10,
+                                   atol=1e-13)
+    np.testing.assert_allclose(a.dput_params, b.dput_params[:, 0], rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(a.dprob_params, b.dprob_params[:, 0], rtol=1e-10, atol=1e-13)

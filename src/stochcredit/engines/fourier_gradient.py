@@ -178,6 +178,39 @@ def _compiled_sums(dynamics, t_cf, w, x, n_nodes, tol):
         prob_g, -1, 0)
 
 
+def _small(spot, strike, T, rate, dividend, dynamics, n_nodes, tol):
+    """One compiled call for small problems (:mod:`.fourier_small`'s conditions)."""
+    from . import fourier_gradient_kernels as gk
+    from .fourier_small import _node_table, parse_small, table_of
+
+    if gk.small_gradient is None or getattr(dynamics, "param_shape", None) != ():
+        return None
+    parsed = parse_small(spot, strike, T, rate, dividend)
+    table = None if parsed is None else table_of(dynamics)
+    if table is None:
+        return None
+    s, q, k, t, r, shape = parsed
+    n_p = 5 * table.shape[1]
+    out = np.empty((t.size, 4 + 2 * n_p))
+    node_y, node_w, node_off = _node_table()
+    gk.small_gradient(s, k, t, r, q, table, int(n_nodes), float(np.log(tol)), _NODES_PER_RADIAN,
+                      _TAIL_NODES_PER_RADIAN, _SIZES, _MAX_SUBPANELS, node_y, node_w, node_off,
+                      out)
+    names = tuple(dynamics.gradient_names)
+    dput, dprob = out[:, 4:4 + n_p].T, out[:, 4 + n_p:].T
+    if len(names) != n_p:   # Black-Scholes: v0 = theta = vol^2
+        two_vol = 2.0 * float(dynamics.vol)
+        dput = two_vol * (dput[0:1] + dput[2:3])
+        dprob = two_vol * (dprob[0:1] + dprob[2:3])
+    disc = np.exp(-r * t)
+    re = lambda a: a.reshape(a.shape[:-1] + shape)  # noqa: E731
+    return LewisGradient(names=names, put=re(out[:, 0]), call=re(out[:, 1]),
+                         prob_below=re(out[:, 2]), density=re(out[:, 3]),
+                         dput_params=re(dput), dprob_params=re(dprob),
+                         spot=np.asarray(s), strike=re(k), T=re(t), disc=re(disc),
+                         fwd_disc=re(s * np.exp(-q * t)))
+
+
 def lewis_gradient(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLike,
                    dynamics: Any, dividend: ArrayLike = 0.0, *, n_nodes: int = 48,
                    tol: float = _TOL, compiled: bool = True) -> LewisGradient:
@@ -192,6 +225,10 @@ def lewis_gradient(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: Array
                                     "an object with log_char_fn_gradient(u, t) and "
                                     "gradient_names (BlackScholes, Heston, MultiFactorHeston)")
     n_nodes = v.integer("n_nodes", n_nodes, minimum=8)
+    if compiled and isinstance(tol, float) and 0.0 < tol <= 1e-3:
+        small = _small(spot, strike, T, rate, dividend, dynamics, n_nodes, tol)
+        if small is not None:
+            return small
     t_cf, fwd, disc, x, strike = _prepare(spot, strike, T, rate, dividend, dynamics)
     spot = np.asarray(spot, dtype=float)
     w = _mean_variance(dynamics, t_cf)

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .fourier_kernels import AVAILABLE, njit
+from .fourier_kernels import AVAILABLE, njit, plan_nodes
 
 __all__ = ["AVAILABLE", "fill_gradient", "phase_multi"]
 
@@ -142,3 +142,86 @@ if AVAILABLE:
     phase_multi = njit(cache=True)(_phase_multi)
 else:  # pragma: no cover
     fill_gradient = phase_multi = None
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _ndtr(x):  # pragma: no cover - compiled
+    return 0.5 * math.erfc(-x * _SQRT_HALF)
+
+
+def _small(spot, strike, t, rate, dividend, table, n_base, tol_log, rate_nodes, rate_tail,
+           sizes, max_sub, node_y, node_w, node_off, out):  # pragma: no cover - compiled
+    """Everything of one small problem in one call: ``out[e] = (put, call, Q(S_T < K),
+    density, dput/dp (5 J), dQ/dp (5 J))`` per (strike, maturity) entry."""
+    n = t.shape[0]
+    n_f = table.shape[1]
+    full = np.empty((5, n, n_f))
+    for c in range(5):
+        for e in range(n):
+            for j in range(n_f):
+                full[c, e, j] = table[c, j]
+    v0, kappa, theta, sigma, rho = full[0], full[1], full[2], full[3], full[4]
+    w = np.empty(n)
+    x = np.empty(n)
+    fwd = np.empty(n)
+    for e in range(n):
+        acc = 0.0
+        for j in range(n_f):
+            acc += theta[e, j] * t[e] - (v0[e, j] - theta[e, j]) * math.expm1(
+                -kappa[e, j] * t[e]) / kappa[e, j]
+        w[e] = acc
+        fwd[e] = spot * math.exp((rate[e] - dividend) * t[e])
+        x[e] = math.log(fwd[e] / strike[e])
+    panels = np.empty((n, 2))
+    counts = np.empty((n, 4), dtype=np.int64)
+    plan_nodes(t, w, np.abs(x), v0, kappa, theta, sigma, rho, 1.0, -0.5, tol_log, n_base,
+         rate_nodes, rate_tail, sizes, max_sub, panels, counts)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    for e in range(n):
+        offsets[e + 1] = offsets[e] + counts[e, 0] * counts[e, 1] + counts[e, 2] * counts[e, 3]
+    n_p = 5 * n_f
+    u_buf = np.empty(offsets[n])
+    g_buf = np.empty((offsets[n], 3 + 2 * n_p), dtype=np.complex128)
+    fill_gradient(t, w, v0, kappa, theta, sigma, rho, panels, counts, offsets, node_y, node_w,
+                  node_off, u_buf, g_buf)
+    sums = np.empty((n, 3 + 2 * n_p))
+    phase_multi(x, np.arange(n), offsets, u_buf, g_buf, sums)
+    for e in range(n):
+        f, k, ww, xe = fwd[e], strike[e], w[e], x[e]
+        if ww > 0.0:
+            sw = math.sqrt(ww)
+            d1 = (xe + 0.5 * ww) / sw
+            d2 = d1 - sw
+            put = k * _ndtr(-d2) - f * _ndtr(-d1)
+            call = f * _ndtr(d1) - k * _ndtr(d2)
+            nd = _ndtr(-d2)
+            dens_bs = _INV_SQRT_2PI / sw * math.exp(-0.5 * ((-xe + 0.5 * ww) / sw) ** 2)
+        else:
+            put = max(k - f, 0.0)
+            call = max(f - k, 0.0)
+            nd = 1.0 if xe < 0.0 else 0.0
+            dens_bs = 0.0
+        if xe > 0.0:
+            call = f - k + put
+        if xe < 0.0:
+            put = k - f + call
+        disc = math.exp(-rate[e] * t[e])
+        root_fk = math.sqrt(f * k) / math.pi
+        root_fok = math.sqrt(f / k) / math.pi
+        out[e, 0] = disc * (max(put, 0.0) - root_fk * sums[e, 0])
+        out[e, 1] = disc * (max(call, 0.0) - root_fk * sums[e, 0])
+        out[e, 2] = nd - root_fok * sums[e, 1]
+        out[e, 3] = dens_bs + math.exp(0.5 * xe) / math.pi * sums[e, 2]
+        for c in range(n_p):
+            out[e, 4 + c] = -disc * root_fk * sums[e, 3 + c]
+            out[e, 4 + n_p + c] = -root_fok * sums[e, 3 + n_p + c]
+
+
+if AVAILABLE:
+    _ndtr = njit(cache=True)(_ndtr)
+    small_gradient = njit(cache=True)(_small)
+else:  # pragma: no cover
+    small_gradient = None

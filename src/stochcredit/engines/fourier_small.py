@@ -19,7 +19,7 @@ import numpy as np
 from . import fourier_kernels as fk
 from .fourier import _MAX_SUBPANELS, _NODES_PER_RADIAN, _SIZES, _TAIL_NODES_PER_RADIAN, _legendre01
 
-__all__ = ["small_lewis", "MAX_ENTRIES"]
+__all__ = ["small_lewis", "parse_small", "table_of", "MAX_ENTRIES"]
 
 MAX_ENTRIES = 64
 _SQRT_HALF = math.sqrt(0.5)
@@ -108,7 +108,7 @@ else:  # pragma: no cover
     _compiled = None
 
 
-def _table(dynamics) -> np.ndarray | None:
+def table_of(dynamics) -> np.ndarray | None:
     """``(5, J)`` table (v0, kappa, theta, sigma, rho) of a scalar Heston-family dynamics."""
     names = getattr(dynamics, "gradient_names", None)
     if names == ("vol",):
@@ -126,16 +126,9 @@ def _table(dynamics) -> np.ndarray | None:
         return None
 
 
-def small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes: int, tol: float):
-    """``(call, put)`` arrays for a small problem, or ``None`` when it does not apply.
-
-    Applies to scalar ``spot`` and ``dividend``; ``strike``, ``T`` and ``rate`` scalars or 1-d
-    arrays of one length (<= :data:`MAX_ENTRIES`) with distinct maturities (one characteristic
-    function per entry, e.g. a single price or a Merton curve), and a Heston-family dynamics with
-    a single parameter set; invalid values also return ``None`` (the general path raises).
-    """
-    if _compiled is None or getattr(dynamics, "param_shape", None) != ():
-        return None
+def parse_small(spot, strike, T, rate, dividend):
+    """``(spot, dividend, strikes, maturities, rates, shape)`` as floats and 1-d arrays when the
+    inputs make a small problem (see :func:`small_lewis`), else ``None``."""
     try:
         s, q = float(spot), float(dividend)
     except (TypeError, ValueError):
@@ -163,7 +156,24 @@ def small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes: int, tol: fl
     lo_k, lo_t = k.min(), t.min()
     if not (lo_k > 0 and lo_t >= 0 and math.isfinite(k.sum() + t.sum() + r.sum())):
         return None
-    table = _table(dynamics)
+    return s, q, k, t, r, shape
+
+
+def small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes: int, tol: float):
+    """``(call, put)`` arrays for a small problem, or ``None`` when it does not apply.
+
+    Applies to scalar ``spot`` and ``dividend``; ``strike``, ``T`` and ``rate`` scalars or 1-d
+    arrays of one length (<= :data:`MAX_ENTRIES`) with distinct maturities (one characteristic
+    function per entry, e.g. a single price or a Merton curve), and a Heston-family dynamics with
+    a single parameter set; invalid values also return ``None`` (the general path raises).
+    """
+    if _compiled is None or getattr(dynamics, "param_shape", None) != ():
+        return None
+    parsed = parse_small(spot, strike, T, rate, dividend)
+    if parsed is None:
+        return None
+    s, q, k, t, r, shape = parsed
+    table = table_of(dynamics)
     if table is None:
         return None
     node_y, node_w, node_off = _node_table()
