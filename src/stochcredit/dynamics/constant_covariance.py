@@ -114,5 +114,5 @@ class ConstantVarianceMarginal:
 
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """E[exp(i u X_t)] = exp(-(u^2 + i u) v t / 2)."""
-        u = np.asarray(v.finite("u", u), dtype=complex)
+        u = v.as_complex_array("u", u)
         return self.variance_laplace(0.5 * (u * u + 1j * u), t)
