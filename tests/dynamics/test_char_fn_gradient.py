@@ -97,3 +97,34 @@ def test_gradient_broadcasts_over_parameter_sets():
     assert g.shape == (5, 4, U.size)
     single = sc.Heston(float(v0[2, 0]), 1.5, 0.04, 0.5, -0.7).log_char_fn_gradient(U, 1.0)[1]
     np.testing.assert_allclose(g[:, 2], single, rtol=1e-14)
+
+
+def test_principal_component_marginal_gradient():
+    pc = sc.PrincipalComponentCovariance.two_firm(0.6, [0.04, 0.02], [1.5, 0.8], [0.05, 0.03],
+                                                  [0.4, 0.3])
+    for i in (0, 1):
+        m = pc.marginal(i)
+        psi, g = m.log_char_fn_gradient(U, 2.0)
+        np.testing.assert_allclose(np.exp(psi), m.char_fn(U, 2.0), rtol=1e-12)
+        base = dict(lambda0=[0.04, 0.02], kappa=[1.5, 0.8], theta=[0.05, 0.03], sigma=[0.4, 0.3])
+        for col, name in enumerate(m.gradient_names):
+            key, j = name.rsplit("_", 1)
+            j = int(j) - 1
+
+            def f(x, key=key, j=j, i=i, base=base):
+                p = {k: list(v) for k, v in base.items()}
+                p[key][j] = x
+                mm = sc.PrincipalComponentCovariance.two_firm(0.6, p["lambda0"], p["kappa"],
+                                                              p["theta"], p["sigma"]).marginal(i)
+                return np.log(mm.char_fn(U, 2.0))
+            x0 = base[key][j]
+            ref = _richardson(f, x0, 1e-3 * x0)
+            err = np.abs(g[col] - ref) / (np.abs(ref) + np.abs(psi) + 1.0)
+            assert err.max() <= 1e-7, (name, err.max())
+
+
+def test_constant_covariance_marginal_gradient():
+    m = sc.ConstantCovariance(np.array([[0.04, 0.01], [0.01, 0.09]])).marginal(1)
+    psi, g = m.log_char_fn_gradient(U, 1.5)
+    np.testing.assert_allclose(np.exp(psi), m.char_fn(U, 1.5), rtol=1e-13)
+    np.testing.assert_allclose(g[0], psi / 0.09, rtol=1e-13)

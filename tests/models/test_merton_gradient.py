@@ -230,3 +230,27 @@ def test_small_gradient_path_equals_general_path(kind, vals):
                                    atol=1e-13)
     np.testing.assert_allclose(a.dput_params, b.dput_params[:, 0], rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(a.dprob_params, b.dprob_params[:, 0], rtol=1e-10, atol=1e-13)
+
+
+def test_credit_spread_gradient_under_a_principal_component_marginal():
+    base = dict(lambda0=[0.04, 0.02], kappa=[1.5, 0.8], theta=[0.05, 0.03], sigma=[0.4, 0.3])
+
+    def marginal(p):
+        return sc.PrincipalComponentCovariance.two_firm(0.6, p["lambda0"], p["kappa"],
+                                                        p["theta"], p["sigma"]).marginal(0)
+
+    t = np.array([1.0, 5.0, 10.0])
+    m = sc.Merton(1.0, 0.6, 0.02, marginal(base))
+    grad = m.credit_spread_gradient(t)
+    for name in m.dynamics.gradient_names:
+        key, j = name.rsplit("_", 1)
+        j = int(j) - 1
+
+        def spreads(x, key=key, j=j):
+            p = {k: list(v) for k, v in base.items()}
+            p[key][j] = x
+            return merton_credit_spreads(t, 1.0, 0.6, 0.02, marginal(p), n_nodes=48)
+
+        x0 = base[key][j]
+        h = 1e-3 * x0
+        _assert_close(grad[name], _richardson(spreads, x0, h), name, 1e-16 / h)
