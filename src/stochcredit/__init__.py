@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "ConstantCovariance": "stochcredit.dynamics.constant_covariance",
     # models
     "Merton": "stochcredit.models.merton",
+    "merton_credit_spread_gradient": "stochcredit.models.merton",
     "CreditGrades": "stochcredit.models.creditgrades",
     "CreditGradesEquity": "stochcredit.models.creditgrades_equity",
     "Firm": "stochcredit.models.multifirm",
@@ -51,7 +52,10 @@ _EXPORTS: dict[str, str] = {
     "CDS": "stochcredit.instruments.cds",
     "forward_cds": "stochcredit.instruments.cds",
     "structural_cds_spread": "stochcredit.instruments.structural_cds",
+    "structural_cds_spread_gradient": "stochcredit.instruments.structural_cds",
     "european_option": "stochcredit.instruments.equity_options",
+    "european_option_gradient": "stochcredit.instruments.equity_options",
+    "gradient_frame": "stochcredit.core.sensitivity",
     "cds_option_price": "stochcredit.instruments.cds_options",
     "cds_option_greeks": "stochcredit.instruments.cds_options",
     "implied_black_vol": "stochcredit.instruments.cds_options",

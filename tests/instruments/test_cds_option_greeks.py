@@ -94,7 +94,8 @@ def test_greeks_vectorise():
             assert g[key][1] == pytest.approx(single, rel=1e-12)
 
 
-def test_greeks_reject_zero_vol():
+def test_greeks_at_zero_vol_and_the_strike_raise():
+    """Zero vol is the deterministic limit; at the strike its gamma is infinite."""
     with pytest.raises(sc.InvalidParameterError, match="vol"):
         sc.cds_option_greeks(0.014, 0.014, 2.0, 3.0, 0.0)
 

@@ -26,14 +26,14 @@ from ..core.validation import as_array, choice, in_range, positive
 from ..dynamics.black_scholes import BlackScholes
 from ..dynamics.heston import Heston
 from ..dynamics.multifactor_heston import MultiFactorHeston
-from ..models.merton import Merton, merton_credit_spreads
+from ..models.merton import Merton, merton_credit_spread_gradient, merton_credit_spreads
 from .objectives import mean_squared_relative_error, relative_errors
 from .optimisers import minimise_residuals
 from .parameters import Parameter, ParameterSpace
 from .results import CalibrationResult, build_diagnostics
 
-__all__ = ["calibrate_merton", "merton_parameter_space", "merton_spreads", "MERTON_MODELS",
-           "DEFAULT_SETTINGS"]
+__all__ = ["calibrate_merton", "merton_parameter_space", "merton_spreads",
+           "merton_spreads_jacobian", "MERTON_MODELS", "DEFAULT_SETTINGS"]
 
 MERTON_MODELS = ("black_scholes", "heston", "heston2")
 
@@ -124,6 +124,11 @@ def merton_spreads(model: str, x, maturities, asset: float, debt: float, rate, *
     k = _n_model_params(model)
     rates = _rates(rate, mats)
     debts = asset * x[:, k:k + 1] if x.shape[1] > k else debt  # leverage column: B = L S_0
+    if len(x) == 1:   # one parameter set (the polish): the engine's one-call small path
+        d = debts if np.ndim(debts) == 0 else float(debts[0, 0])
+        dyn = _scalar_dynamics(model, _dynamics(model, x[:, :k]))
+        with np.errstate(all="ignore"):
+            return merton_credit_spreads(mats, asset, d, rates, dyn, n_nodes=n_nodes)[None, :]
     out = np.empty((len(x), mats.size))
     # The Fourier engine sizes its quadrature for the most demanding parameter set of a call, so
     # a population is priced in chunks of similar cost (small total variance, large vol-of-vol).
@@ -135,6 +140,30 @@ def merton_spreads(model: str, x, maturities, asset: float, debt: float, rate, *
             out[idx] = merton_credit_spreads(mats, asset, d, rates, _dynamics(model, x[idx, :k]),
                                              n_nodes=n_nodes)
     return out
+
+
+def merton_spreads_jacobian(model: str, x, maturities, asset: float, debt: float, rate, *,
+                            n_nodes: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Spreads of one parameter set and their exact Jacobian: ``(CS (M,), dCS/dx (M, k))``.
+
+    ``x`` is ordered as ``merton_parameter_space(model).names``; the dynamics columns come from
+    :func:`~stochcredit.models.merton.merton_credit_spread_gradient` (closed-form derivatives of
+    the characteristic function under the Lewis integral), a trailing ``leverage`` column
+    ``L = B/S_0`` from ``dCS/dB * S_0``.
+    """
+    model = choice("model", model, MERTON_MODELS)
+    x = np.asarray(x, dtype=float).reshape(-1)
+    mats = np.atleast_1d(as_array("maturities", maturities))
+    k = _n_model_params(model)
+    d = asset * x[k] if x.size > k else debt
+    dyn = _scalar_dynamics(model, _dynamics(model, x[None, :k]))
+    with np.errstate(all="ignore"):
+        spread, grad = merton_credit_spread_gradient(mats, asset, d, _rates(rate, mats), dyn,
+                                                     n_nodes=n_nodes)
+    cols = [grad[name] for name in dyn.gradient_names]
+    if x.size > k:
+        cols.append(grad["debt"] * asset)
+    return spread, np.stack(cols, axis=-1)
 
 
 def _cost_key(model: str, x: np.ndarray, t_min: float) -> np.ndarray:
@@ -164,7 +193,8 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
                      n_starts: int | None = None, max_nfev: int | None = None,
                      target: float = 1e-11, local: str = "auto_lm",
                      time_limit: float | None = None,
-                     x0: Mapping[str, float] | None = None) -> CalibrationResult:
+                     x0: Mapping[str, float] | None = None,
+                     jacobian: str = "analytic") -> CalibrationResult:
     """Fit a Merton model's credit spreads to a market curve (seed 002 §4, H-3, H-4).
 
     Minimises ``I(Omega) = mean(((CS_model - CS_mkt) / CS_mkt)**2)`` by seeded differential
@@ -205,6 +235,10 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
     time_limit : float, optional
         Wall-clock budget in seconds (best point so far is returned; see the diagnostics'
         ``message``).
+    jacobian : {"analytic", "fd"}
+        The polish's (and the diagnostics') Jacobian: exact, from the closed-form derivatives of
+        the characteristic function (:func:`merton_spreads_jacobian`; one gradient call per
+        Jacobian), or forward differences (``k + 1`` curve evaluations).
 
     Returns
     -------
@@ -237,13 +271,19 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
     if calibrate_leverage:
         d_iter += 10
 
+    jacobian = choice("jacobian", jacobian, ("analytic", "fd"))
+
     def residuals(x: np.ndarray) -> np.ndarray:
         return relative_errors(merton_spreads(model, x, mats, asset, debt, rate), mkt)
+
+    def exact(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        spread, jac = merton_spreads_jacobian(model, x, mats, asset, debt, rate)
+        return relative_errors(spread, mkt), jac / mkt[:, None]
 
     outcome = minimise_residuals(
         residuals, space, seed=seed, popsize=popsize or d_pop, maxiter=maxiter or d_iter,
         n_starts=n_starts or d_starts, max_nfev=max_nfev or d_nfev, target=target, local=local,
-        time_limit=time_limit,
+        time_limit=time_limit, jacobian=exact if jacobian == "analytic" else None,
         x0=None if x0 is None else space.from_dict(x0))
     x, jac = _sort_factors(model, outcome.x, outcome.jacobian)
     params = space.to_dict(x)

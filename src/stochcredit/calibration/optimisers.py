@@ -5,8 +5,10 @@ multi-firm model with one; seed 002 minimises I(Omega), H-4). Here it runs with
 ``vectorized=True, updating="deferred"`` so that a whole population is priced in one numpy call,
 and with a seeded generator so that a calibration is reproducible. The best few distinct members
 of the final population then start :func:`scipy.optimize.least_squares` (trust-region reflective,
-bounded), whose Jacobian is a forward-difference one computed in a single vectorised call too
-(``k + 1`` parameter sets at once). The best polished point wins (multi-start).
+bounded), whose Jacobian is the model's exact one when a ``jacobian`` callable is given (Merton
+curves: the closed-form derivatives of the characteristic function under the Fourier integral),
+else a forward-difference one computed in a single vectorised call (``k + 1`` parameter sets at
+once). The best polished point wins (multi-start).
 """
 
 from __future__ import annotations
@@ -26,6 +28,68 @@ from .parameters import ParameterSpace
 __all__ = ["OptimiserOutcome", "minimise_residuals", "scaled_jacobian"]
 
 ResidualFn = Callable[[np.ndarray], np.ndarray]
+#: ``jacobian(x) -> (residuals (N,), d residuals / d x (N, k))`` at one point (user coordinates)
+JacobianFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+#: least-squares methods tried in turn from each start (until the target is reached)
+_ORDER = {"trf": ("trf",), "lm": ("lm",), "auto": ("trf", "lm"), "auto_lm": ("lm", "trf")}
+
+
+class _Composed:
+    """``counted(to_y(z))`` for populations ``z`` (the polish's unbounded coordinates)."""
+
+    def __init__(self, counted, to_y) -> None:
+        self.counted, self.to_y = counted, to_y
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        return self.counted(self.to_y(np.atleast_2d(z)))
+
+
+class _Counted:
+    """Residual function of a population, counting parameter sets evaluated."""
+
+    def __init__(self, residuals: ResidualFn, space: ParameterSpace) -> None:
+        self.residuals, self.space, self.nfev = residuals, space, 0
+
+    def __call__(self, y: np.ndarray) -> np.ndarray:
+        y = np.atleast_2d(y)
+        x = self.space.clip(self.space.to_external(y))
+        self.nfev += len(x)
+        res = np.asarray(self.residuals(x), dtype=float)
+        if res.ndim != 2 or res.shape[0] != len(x):
+            raise InvalidParameterError(f"residuals returned shape {res.shape} for {len(x)} "
+                                        "parameter sets; expected (P, N)")
+        return np.where(np.isfinite(res), res, 1e3)
+
+
+class _Analytic:
+    """Exact Jacobian in search coordinates ``y`` from one in user coordinates ``x``.
+
+    ``x = exp(y)`` for log-transformed parameters (``dx/dy = x``), ``x = y`` otherwise; points
+    are clipped into the box as :class:`_Counted` does. Results are cached per point (the
+    least-squares solvers ask for residuals and Jacobian at the same point).
+    """
+
+    def __init__(self, jacobian: JacobianFn, space: ParameterSpace, counted: _Counted) -> None:
+        self.jacobian, self.space, self.counted = jacobian, space, counted
+        self.is_log = np.array([p.transform == "log" for p in space.parameters])
+        self._key, self._val = None, None
+
+    def __call__(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        key = np.asarray(y, dtype=float).tobytes()
+        if key != self._key:
+            x = self.space.clip(self.space.to_external(np.asarray(y, dtype=float)[None, :]))[0]
+            self.counted.nfev += 1
+            res, jac_x = self.jacobian(x)
+            res, jac_x = np.asarray(res, dtype=float), np.asarray(jac_x, dtype=float)
+            jac_y = jac_x * np.where(self.is_log, x, 1.0)
+            bad = ~np.isfinite(res)
+            if bad.any():   # as _Counted: non-finite residuals count as 1e3, flat there
+                res = np.where(bad, 1e3, res)
+                jac_y = np.where(bad[:, None], 0.0, jac_y)
+            self._key, self._val = key, (res, np.where(np.isfinite(jac_y), jac_y, 0.0))
+        return self._val
 
 
 @dataclass(frozen=True)
@@ -63,36 +127,6 @@ class OptimiserOutcome:
     starts: list = field(default_factory=list)
 
 
-#: least-squares methods tried in turn from each start (until the target is reached)
-_ORDER = {"trf": ("trf",), "lm": ("lm",), "auto": ("trf", "lm"), "auto_lm": ("lm", "trf")}
-
-
-class _Composed:
-    """``counted(to_y(z))`` for populations ``z`` (the polish's unbounded coordinates)."""
-
-    def __init__(self, counted, to_y) -> None:
-        self.counted, self.to_y = counted, to_y
-
-    def __call__(self, z: np.ndarray) -> np.ndarray:
-        return self.counted(self.to_y(np.atleast_2d(z)))
-
-
-class _Counted:
-    """Residual function of a population, counting parameter sets evaluated."""
-
-    def __init__(self, residuals: ResidualFn, space: ParameterSpace) -> None:
-        self.residuals, self.space, self.nfev = residuals, space, 0
-
-    def __call__(self, y: np.ndarray) -> np.ndarray:
-        y = np.atleast_2d(y)
-        x = self.space.clip(self.space.to_external(y))
-        self.nfev += len(x)
-        res = np.asarray(self.residuals(x), dtype=float)
-        if res.ndim != 2 or res.shape[0] != len(x):
-            raise InvalidParameterError(f"residuals returned shape {res.shape} for {len(x)} "
-                                        "parameter sets; expected (P, N)")
-        return np.where(np.isfinite(res), res, 1e3)
-
 
 def _fd_jacobian(counted: _Counted, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                  base: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +155,8 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
                        n_starts: int = 3, x0=None, target: float = 0.0, polish: bool = True,
                        max_nfev: int = 100, ls_tol: float = 1e-12, local: str = "trf",
                        global_search: bool = True,
-                       time_limit: float | None = None) -> OptimiserOutcome:
+                       time_limit: float | None = None,
+                       jacobian: JacobianFn | None = None) -> OptimiserOutcome:
     """Minimise ``mean(residuals(x)**2)`` over the box ``space``.
 
     Parameters
@@ -163,6 +198,10 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
         message says so. Useful in batch runs where a few names hit slow model regions.
     global_search : bool
         False skips DE: a pure local fit from ``x0`` (needs ``x0``).
+    jacobian : callable, optional
+        ``jacobian(x) -> (residuals, d residuals/dx)`` at one point ``x`` (shape ``(k,)``, user
+        coordinates): the exact Jacobian used by the polish and the diagnostics instead of
+        forward differences (``k + 1`` evaluations per Jacobian become one).
 
     Returns
     -------
@@ -176,6 +215,7 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
     local = choice("local", local, tuple(_ORDER))
     start_time = time.perf_counter()
     counted = _Counted(residuals, space)
+    exact = None if jacobian is None else _Analytic(jacobian, space, counted)
 
     def over(fraction: float) -> bool:
         return time_limit is not None and (time.perf_counter() - start_time
@@ -230,6 +270,8 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
             return counted(y[None, :])[0]
 
         def jac(y):
+            if exact is not None:
+                return exact(y)[1]
             _, jac_ = _fd_jacobian(counted, y, lo, hi)
             return jac_
 
@@ -249,6 +291,9 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
             return counted(to_y(z)[None, :])[0]
 
         def jac_z(z):
+            if exact is not None:   # y = lo + width expit(z): dy/dz = width e (1 - e)
+                e = expit(z)
+                return exact(to_y(z))[1] * (width * e * (1.0 - e))
             zb = np.full_like(z, 60.0)
             _, jac_ = _fd_jacobian(_Composed(counted, to_y), z, -zb, zb)
             return jac_
@@ -272,7 +317,8 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
                 try:
                     if method == "trf":
                         new = least_squares(fun, cand, jac=jac, bounds=(lo, hi), method="trf",
-                                            x_scale=1.0, ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
+                                            x_scale="jac" if exact is not None else 1.0,
+                                            ftol=ls_tol, xtol=ls_tol, gtol=ls_tol,
                                             max_nfev=max_nfev, callback=stop_ls)
                     else:
                         frac = np.clip((cand - lo) / width, 1e-9, 1 - 1e-9)
@@ -301,7 +347,10 @@ def minimise_residuals(residuals: ResidualFn, space: ParameterSpace, *, seed: in
         starts.append((np.clip(cand, lo, hi), float(np.mean(res**2))))
     starts.sort(key=lambda s: s[1])
     best_y = starts[0][0]
-    base, jac_int = _fd_jacobian(counted, best_y, lo, hi)
+    if exact is not None:
+        base, jac_int = exact(best_y)
+    else:
+        base, jac_int = _fd_jacobian(counted, best_y, lo, hi)
     x_best = space.clip(space.to_external(best_y))
     return OptimiserOutcome(
         x=x_best, fun=float(np.mean(base**2)), residuals=base, jacobian=jac_int * (hi - lo),

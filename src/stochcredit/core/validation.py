@@ -15,6 +15,7 @@ from .errors import InvalidParameterError
 
 __all__ = [
     "as_array",
+    "as_complex_array",
     "finite",
     "positive",
     "nonnegative",
@@ -29,7 +30,19 @@ def _pack(arr: np.ndarray) -> float | np.ndarray:
 
 
 def as_array(name: str, x: Any) -> np.ndarray:
-    """``x`` as a float ndarray, rejecting non-numeric input and NaN/inf."""
+    """``x`` as a float ndarray, rejecting non-numeric input, NaN/inf and complex numbers.
+
+    A complex value with a non-zero imaginary part is an :class:`InvalidParameterError` (never
+    silently cast to its real part); a complex array whose imaginary parts are all zero is real.
+    """
+    raw = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    if np.iscomplexobj(raw):
+        imag = np.asarray(raw).imag
+        if np.any(imag != 0):
+            bad = raw.item() if raw.ndim == 0 else raw[imag != 0].ravel()[0].item()
+            raise InvalidParameterError(name, bad, "a real number (complex input is not "
+                                        "accepted here)")
+        x = np.asarray(raw).real
     try:
         arr = np.asarray(x, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -37,6 +50,21 @@ def as_array(name: str, x: Any) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         bad = arr.item() if arr.ndim == 0 else arr[~np.isfinite(arr)][0].item()
         raise InvalidParameterError(name, bad, "finite")
+    return arr
+
+
+def as_complex_array(name: str, x: Any) -> np.ndarray:
+    """``x`` as a complex ndarray (real input allowed), rejecting non-numeric input and NaN/inf.
+
+    For transform variables such as a characteristic function's ``u``: the imaginary part is kept.
+    """
+    try:
+        arr = np.asarray(x, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(name, x, "a real or complex number or array") from exc
+    ok = np.isfinite(arr)
+    if not np.all(ok):
+        raise InvalidParameterError(name, _first_bad(arr, ok), "finite")
     return arr
 
 

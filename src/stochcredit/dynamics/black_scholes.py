@@ -48,6 +48,23 @@ class BlackScholes:
         u = np.asarray(u).astype(complex)
         return -0.5 * self.vol**2 * np.asarray(t, dtype=float) * (u * u + 1j * u)
 
+    #: names of the parameters along the leading axis of :meth:`log_char_fn_gradient`
+    gradient_names = ("vol",)
+
+    def log_char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(psi, dpsi)`` with ``dpsi/dvol = -vol t (u^2 + i u)`` (leading axis of length 1)."""
+        u = np.asarray(u).astype(complex)
+        t = np.asarray(t, dtype=float)
+        psi = self.log_char_fn(u, t)
+        return psi, (-self.vol * t * (u * u + 1j * u))[None] + np.zeros((1,) + psi.shape)
+
+    def char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(phi, dphi/dvol)``, the derivative on a leading axis of length 1."""
+        t = v.nonnegative("t", t)
+        psi, dpsi = self.log_char_fn_gradient(u, t)
+        phi = np.exp(psi)
+        return phi, phi * dpsi
+
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """``E[exp(i u X_t)] = exp(-vol^2 t (u^2 + i u)/2)``, ``X_t = ln(S_t/S_0) - (r - q) t``."""
         t = v.nonnegative("t", t)

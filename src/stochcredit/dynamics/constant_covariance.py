@@ -108,11 +108,21 @@ class ConstantVarianceMarginal:
         t_arr = np.asarray(v.nonnegative("t", t))
         return np.exp(-s_arr * self.variance * t_arr)
 
+    #: the leading axis of :meth:`log_char_fn_gradient`
+    gradient_names = ("variance",)
+
+    def log_char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(psi, dpsi/dvariance)`` with ``psi = -(u^2 + i u) v t / 2``."""
+        u = np.asarray(u).astype(complex)
+        t_arr = np.asarray(t, dtype=float)
+        d = -0.5 * (u * u + 1j * u) * t_arr
+        return d * self.variance, d[None]
+
     def integrated_mean(self, t: ArrayLike) -> float | np.ndarray:
         """int_0^t v du = v t."""
         return self.variance * v.nonnegative("t", t)
 
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """E[exp(i u X_t)] = exp(-(u^2 + i u) v t / 2)."""
-        u = np.asarray(v.finite("u", u), dtype=complex)
+        u = v.as_complex_array("u", u)
         return self.variance_laplace(0.5 * (u * u + 1j * u), t)

@@ -152,6 +152,26 @@ class Heston:
         """``ln E[exp(i u X_t)]`` (H-1); see :func:`heston_log_char`."""
         return heston_log_char(u, t, self.v0, self.kappa, self.theta, self.sigma, self.rho)
 
+    #: names of the parameters along the leading axis of :meth:`log_char_fn_gradient`
+    gradient_names = ("v0", "kappa", "theta", "sigma", "rho")
+
+    def log_char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(psi, dpsi)``: ``psi = ln E[exp(i u X_t)]`` and its closed-form derivatives with
+        respect to ``gradient_names`` (leading axis of ``dpsi``); see
+        :mod:`~stochcredit.dynamics.heston_gradient`."""
+        from .heston_gradient import heston_log_char_gradient
+
+        return heston_log_char_gradient(u, t, self.v0, self.kappa, self.theta, self.sigma,
+                                        self.rho)
+
+    def char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(phi, dphi)``: the characteristic function and ``d phi / d parameter`` (leading
+        axis in the order of ``gradient_names``), ``dphi = phi dpsi``."""
+        t = v.nonnegative("t", t)
+        psi, dpsi = self.log_char_fn_gradient(u, t)
+        phi = np.exp(psi)
+        return phi, phi * dpsi
+
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """``E[exp(i u X_t)]``, ``X_t = ln(S_t/S_0) - (r - q) t`` (H-1, stable form).
 

@@ -167,8 +167,42 @@ class PrincipalComponentMarginal:
 
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """E[exp(i u X_t)] with X_t = W(I_t) - I_t/2: ``variance_laplace((u^2 + i u)/2, t)``."""
-        u = np.asarray(v.finite("u", u), dtype=complex)
+        u = v.as_complex_array("u", u)
         return self.variance_laplace(0.5 * (u * u + 1j * u), t)
+
+    @property
+    def gradient_names(self) -> tuple[str, ...]:
+        """``("lambda0_1", "kappa_1", "theta_1", "sigma_1", "lambda0_2", ...)``: the eigenvalue
+        processes' CIR parameters, the leading axis of :meth:`log_char_fn_gradient`."""
+        return tuple(f"{n}_{j + 1}" for j in range(self.covariance.n)
+                     for n in ("lambda0", "kappa", "theta", "sigma"))
+
+    def log_char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(psi, dpsi)``: log-CF and its closed-form derivatives in the CIR parameters.
+
+        ``w_j lambda_j`` (``w_j = A_ij^2``) is a CIR process with ``(kappa_j, w_j theta_j,
+        sqrt(w_j) sigma_j)`` and start ``w_j lambda_j(0)``, so ``psi`` is a sum of zero-correlation
+        Heston log-CFs (H-1) and the chain rule scales their derivatives by ``w_j``, 1, ``w_j``,
+        ``sqrt(w_j)``.
+        """
+        from .heston_gradient import heston_log_char_gradient
+
+        pc = self.covariance
+        weights = pc.eigenvectors[self.index] ** 2
+        psi, grads = 0.0, []
+        for j in range(pc.n):
+            w = float(weights[j])
+            if w == 0.0:
+                grads.append(None)
+                continue
+            p, g = heston_log_char_gradient(u, t, w * pc.lambda0[j], pc.kappa[j],
+                                            w * pc.theta[j], np.sqrt(w) * pc.sigma[j], 0.0)
+            psi = psi + p
+            grads.append(np.stack([w * g[0], g[1], w * g[2], np.sqrt(w) * g[3]]))
+        psi = np.asarray(psi)
+        out = [np.zeros((4,) + psi.shape, dtype=complex) if g is None else
+               np.broadcast_to(g, (4,) + psi.shape) for g in grads]
+        return psi, np.concatenate(out)
 
     def mean(self, t: ArrayLike) -> float | np.ndarray:
         """E[Sigma_ii(t)]."""

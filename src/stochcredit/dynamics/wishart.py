@@ -374,7 +374,7 @@ class WishartMarginal:
 
     def char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """E[exp(i u X_t)] with X_t = W(I_t) - I_t/2: ``variance_laplace((u^2 + i u)/2, t)``."""
-        u = np.asarray(v.finite("u", u), dtype=complex)
+        u = v.as_complex_array("u", u)
         return self.variance_laplace(0.5 * (u * u + 1j * u), t)
 
     def mean(self, t: ArrayLike) -> float | np.ndarray:

@@ -362,6 +362,14 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
     >>> option_price(100, [90, 100, 110], 1.0, 0.02, Heston(0.04, 1.5, 0.04, 0.5, -0.7))
     """
     kind = v.choice("kind", kind, ("call", "put"))
+    if (method == "lewis" and isinstance(n_nodes, int) and n_nodes >= 8
+            and isinstance(tol, float) and 0.0 < tol <= 1e-3):
+        from .fourier_small import small_lewis  # one compiled call for small problems
+
+        small = small_lewis(spot, strike, T, rate, dynamics, dividend, n_nodes, tol)
+        if small is not None:
+            out = small[0] if kind == "call" else small[1]
+            return float(out) if out.ndim == 0 else out
     (call, put), disc = _undiscounted(spot, strike, T, rate, dynamics, dividend, method,
                                       n_nodes, "price", tol)
     out = disc * (call if kind == "call" else put)

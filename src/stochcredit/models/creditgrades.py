@@ -73,6 +73,8 @@ class CreditGrades(BalanceSheet):
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        # whether CG-1's reference equity/vol follow equity/equity_vol (for the sensitivities)
+        set_(self, "_ref_follows", (self.reference_equity is None, self.reference_vol is None))
         set_(self, "equity", v.positive("equity", self.equity))
         set_(self, "equity_vol", v.positive("equity_vol", self.equity_vol))
         set_(self, "debt_per_share", v.positive("debt_per_share", self.debt_per_share))
@@ -213,6 +215,49 @@ class CreditGrades(BalanceSheet):
             ann = self._integral_survival(T, r)
             out = (1.0 - recovery) * (1.0 - np.exp(-r * T) * pt - r * ann) / ann
         return _shape_out(np.asarray(out), T)
+
+    # -- sensitivities ---------------------------------------------------------------------
+    def survival_gradient(self, t: ArrayLike) -> dict[str, float | np.ndarray]:
+        """``{parameter: d survival(t) / d parameter}`` in closed form (chain rule through CG-1,
+        CG-2; :mod:`.creditgrades_sensitivity`): keys ``"equity"``, ``"equity_vol"``,
+        ``"debt_per_share"``, ``"recovery_mean"``, ``"barrier_std"``, ``"rate"`` (0: no drift)
+        and ``"reference_equity"``/``"reference_vol"`` when those were given."""
+        from .creditgrades_sensitivity import survival_gradient
+
+        t = np.asarray(v.nonnegative("t", t), dtype=float)
+        return {k: _shape_out(a, t) for k, a in survival_gradient(self, t).items()}
+
+    def cds_spread_gradient(self, T: ArrayLike,
+                            recovery: float = 0.5) -> dict[str, float | np.ndarray]:
+        """``{parameter: d cds_spread(T) / d parameter}`` in closed form (CS01-style: spread per
+        unit of each input; keys as :meth:`survival_gradient` plus ``"recovery"``, the CDS
+        recovery). Same branches as :meth:`cds_spread` (closed form CG-3/CG-4 for
+        ``|r| >= 1e-4``, CDS-1 quadrature otherwise).
+
+        Examples
+        --------
+        >>> cg = CreditGrades(equity=50, equity_vol=0.3, debt_per_share=40, rate=0.03)
+        >>> g = cg.cds_spread_gradient(5.0)
+        >>> g["equity"] < 0 < g["equity_vol"]
+        True
+        """
+        from .creditgrades_sensitivity import cds_spread_gradient
+
+        T = np.asarray(v.positive("T", T), dtype=float)
+        recovery = v.in_range("recovery", recovery, 0.0, 1.0)
+        self.cds_spread(T, recovery)  # same validation (rate domain)
+        return {k: _shape_out(a, T) for k, a in cds_spread_gradient(self, T, recovery).items()}
+
+    def sensitivities(self, T: ArrayLike, of: str = "cds_spread", recovery: float = 0.5):
+        """:meth:`cds_spread_gradient` (or ``of="survival"``) as a pandas DataFrame, one row
+        per maturity."""
+        from ..core.sensitivity import gradient_frame
+
+        of = v.choice("of", of, ("cds_spread", "survival"))
+        T = np.atleast_1d(np.asarray(T, dtype=float))
+        grad = (self.cds_spread_gradient(T, recovery) if of == "cds_spread"
+                else self.survival_gradient(T))
+        return gradient_frame(grad, index=T)
 
     def to_frame(self, maturities: ArrayLike, recovery: float = 0.5):
         """Survival and CDS spread (bp) term structure as a pandas DataFrame."""

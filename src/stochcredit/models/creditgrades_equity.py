@@ -291,6 +291,52 @@ class CreditGradesEquity(BalanceSheet):
             out = call - self.equity * np.exp(-self.dividend * t) + k * np.exp(-self.rate * t)
         return _pack(np.maximum(out, 0.0), strike, T)
 
+    def survival_gradient(self, T: ArrayLike) -> dict[str, float | np.ndarray]:
+        """``{parameter: d survival(T) / d parameter}`` (``"equity"``, ``"vol"`` (asset),
+        ``"debt_per_share"``, ``"recovery_mean"``, ``"barrier_std"``) in closed form (SF-5);
+        Black-Scholes asset dynamics only."""
+        from .creditgrades_sensitivity import equity_model_survival_gradient
+
+        if self._vol is None:
+            raise InvalidParameterError(
+                "dynamics", self.dynamics, "BlackScholes for survival_gradient",
+                reason="closed-form sensitivities exist for the constant-volatility formulas")
+        T_in = T
+        T = np.asarray(v.nonnegative("T", T), dtype=float)
+        return {k: _pack(a, T_in) for k, a in equity_model_survival_gradient(self, T).items()}
+
+    def option_sensitivities(self, strike: ArrayLike, T: ArrayLike,
+                             kind: str = "call") -> dict[str, float | np.ndarray]:
+        """Value, ``delta = dV/dS0``, ``gamma = d^2V/dS0^2``, ``vega = dV/d(asset vol)`` and
+        ``dV/d`` ``debt_per_share``, ``recovery_mean``, ``rate``, ``dividend`` of :meth:`call` /
+        :meth:`put`, in closed form (SF-3..SF-6 differentiated by the chain rule; see
+        :func:`~stochcredit.models.creditgrades_sensitivity.equity_option_sensitivities`).
+
+        Black-Scholes asset dynamics only; under the method of images an
+        :class:`InvalidParameterError` is raised.
+
+        Examples
+        --------
+        >>> from stochcredit import BlackScholes
+        >>> m = CreditGradesEquity(50, 40, 0.5, 0.03, BlackScholes(0.2))
+        >>> g = m.option_sensitivities(50, 1.0)
+        >>> round(g["value"], 4) == round(m.call(50, 1.0), 4), 0 < g["delta"] < 1
+        (True, True)
+        """
+        from .creditgrades_sensitivity import equity_option_sensitivities
+
+        kind = v.choice("kind", kind, ("call", "put"))
+        if self._vol is None:
+            raise InvalidParameterError(
+                "dynamics", self.dynamics, "BlackScholes for option_sensitivities",
+                reason="closed-form sensitivities exist for the constant-volatility formulas "
+                       "SF-3..SF-6; under the method of images they are not implemented")
+        k, t = self._inputs(strike, T)
+        if np.any(t <= 0) or np.any(k <= 0):
+            raise InvalidParameterError("strike, T", (strike, T), "> 0 for sensitivities")
+        out = equity_option_sensitivities(self, k, t, kind)
+        return {key: _pack(np.asarray(a), strike, T) for key, a in out.items()}
+
     def implied_vol(self, strike: ArrayLike, T: ArrayLike, kind: str = "call"
                     ) -> float | np.ndarray:
         """Black-Scholes implied equity volatility of the model's option prices (the smile

@@ -8,26 +8,30 @@ Black (seed 001's ``D[gbmev, x0]`` and ``D[gbmev, σ]``) and Bachelier are analy
     Bachelier: delta = A Φ(d) (payer), A (Φ(d) − 1) (receiver); gamma = A φ(d)/s;
                vega = A φ(d) √T;     ∂V/∂T = A (φ(d) σ/(2√T) + μ ∂V/∂m / A)
 
-with ``d = (m − K)/s``. The Gamma, inverse Gaussian and Gamma-exponential closed forms depend on
-``(m, s)`` through shape parameters with no library derivative, so their Greeks are central
-differences of the closed form with one Richardson extrapolation (truncation error O(h⁴)), steps
-``h = 0.004 s`` in the forward (``0.004 σ`` in vol, ``0.004 T`` in time), shrunk to stay inside the
-model's domain. Relative accuracy is ~1e-9 for delta/vega and ~1e-8 for gamma.
+with ``d = (m − K)/s``. For the other laws every Greek is assembled from the derivatives of the
+undiscounted price in the law's mean and st.dev., ``(P_m, P_mm, P_s)`` (:mod:`.law_derivatives`:
+closed form for the inverse Gaussian; for the Gamma and Gamma-exponential laws closed forms in
+the scale and one smooth Gamma-density integral for the shape, :mod:`.gamma_moments`):
+
+    delta = A P_m,  gamma = A P_mm,  vega = A √T P_s,  ∂V/∂T = A (μ P_m + σ/(2√T) P_s).
+
+Accuracy: ~1e-10 relative against derivatives under the density integral (tests).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
 from ...core.errors import InvalidParameterError
+from . import law_derivatives
 from .parameters import OptionInputs, prepare_inputs
-from .pricing import undiscounted_price
 
 __all__ = ["cds_option_greeks"]
 
-_STEP = 4e-3
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 
 
@@ -58,50 +62,36 @@ def _bachelier(x: OptionInputs) -> dict[str, np.ndarray]:
             "theta": -a * dv_dt}
 
 
-def _room(model: str, m: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Largest shift of ``m`` (either way) that keeps ``(m, s)`` in the model's domain."""
-    room = np.full(m.shape, np.inf)
-    if model != "bachelier":
-        room = np.minimum(room, m)
-    if model == "gamma_exponential":
-        room = np.minimum(room, s - m)
-    return room
+_LAWS = {"gamma": law_derivatives.gamma, "inverse_gaussian": law_derivatives.inverse_gaussian,
+         "gamma_exponential": law_derivatives.gamma_exponential}
 
 
-def _richardson(f, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and second derivative of ``f(shift)`` at 0 by central differences + Richardson."""
-    f0 = f(0.0)
-    fp, fm = f(h), f(-h)
-    fp2, fm2 = f(0.5 * h), f(-0.5 * h)
-    d1_h, d1_h2 = (fp - fm) / (2 * h), (fp2 - fm2) / h
-    d2_h, d2_h2 = (fp - 2 * f0 + fm) / h ** 2, (fp2 - 2 * f0 + fm2) / (0.25 * h ** 2)
-    return (4 * d1_h2 - d1_h) / 3, (4 * d2_h2 - d2_h) / 3
+def _from_law(x: OptionInputs) -> dict[str, np.ndarray]:
+    """Greeks from ``(P_m, P_mm, P_s)`` of the law (:mod:`.law_derivatives`); ``s > 0``."""
+    m, k, t, a, vol = x.mean, x.strike, x.expiry, x.annuity, x.vol
+    s = x.std
+    live = k > 0           # K <= 0: always exercised, the payer is m - K (no law needed)
+    pm = np.full(m.shape, 1.0 if x.kind == "payer" else 0.0)
+    pmm, ps = np.zeros(m.shape), np.zeros(m.shape)
+    if np.any(live):
+        pm[live], pmm[live], ps[live] = _LAWS[x.model](m[live], s[live], k[live], x.kind)
+    dv_dt = x.drift * pm + vol / (2.0 * np.sqrt(t)) * ps
+    return {"delta": a * pm, "gamma": a * pmm, "vega": a * np.sqrt(t) * ps, "theta": -a * dv_dt}
 
 
-def _numerical(x: OptionInputs) -> dict[str, np.ndarray]:
-    model, kind, k, t, a, vol, mu = x.model, x.kind, x.strike, x.expiry, x.annuity, x.vol, x.drift
-    m, s = x.mean, x.std
-
-    def price(dm=0.0, dvol=0.0, dt=0.0):
-        tt = t + dt
-        return a * undiscounted_price(model, kind, m + dm + mu * dt, (vol + dvol) * np.sqrt(tt), k)
-
-    h_m = np.minimum(_STEP * s, 0.5 * _room(model, m, s))
-    delta, gamma = _richardson(lambda e: price(dm=e), h_m)
-    # vol: s moves by dvol*sqrt(T); for gamma_exponential keep s - dvol*sqrt(T) > m
-    h_v = _STEP * vol
-    if model == "gamma_exponential":
-        h_v = np.minimum(h_v, 0.5 * (s - m) / np.sqrt(t))
-    vega, _ = _richardson(lambda e: price(dvol=e), h_v)
-    # time: d(s - m)/dT = vol/(2 sqrt T) - mu; keep T - h > 0 and the domain
-    h_t = _STEP * t
-    if model != "bachelier":
-        h_t = np.minimum(h_t, 0.5 * m / np.maximum(np.abs(mu), 1e-300))
-    if model == "gamma_exponential":
-        slope = np.abs(vol / (2 * np.sqrt(t)) - mu)
-        h_t = np.minimum(h_t, 0.5 * (s - m) / np.maximum(slope, 1e-300))
-    dv_dt, _ = _richardson(lambda e: price(dt=e), h_t)
-    return {"delta": delta, "gamma": gamma, "vega": vega, "theta": -dv_dt}
+def _deterministic(x: OptionInputs) -> dict[str, np.ndarray]:
+    """Limits of the Greeks as ``s = vol sqrt(T) -> 0`` (the law tends to the point mass at m)."""
+    m, k, a = x.mean, x.strike, x.annuity
+    atm = m == k
+    if np.any(atm):
+        raise InvalidParameterError(
+            "strike", float(k[atm][0]), f"!= forward + drift*expiry = {float(m[atm][0]):.6g}",
+            reason="with vol*sqrt(expiry) = 0 the value is the intrinsic value (m - K)+ whose "
+                   "gamma is infinite at the strike")
+    itm = (m > k).astype(float)
+    delta = itm if x.kind == "payer" else itm - 1.0
+    zero = np.zeros(m.shape)
+    return {"delta": a * delta, "gamma": zero, "vega": zero.copy(), "theta": -a * x.drift * delta}
 
 
 def cds_option_greeks(forward: ArrayLike, strike: ArrayLike, expiry: ArrayLike,
@@ -111,8 +101,15 @@ def cds_option_greeks(forward: ArrayLike, strike: ArrayLike, expiry: ArrayLike,
 
     ``delta = ∂V/∂x_0`` and ``gamma = ∂²V/∂x_0²`` (x_0 = ``forward``), ``vega = ∂V/∂vol`` (per unit
     of the model's ``vol``: lognormal for Black, absolute otherwise), ``theta = −∂V/∂T`` with the
-    forward, annuity and vol fixed. Analytic for Black and Bachelier, Richardson-extrapolated
-    central differences of the closed form otherwise (see module docstring).
+    forward, annuity and vol fixed. Closed form for Black, Bachelier and the inverse Gaussian;
+    closed form plus one smooth Gamma-density integral (derivatives in the shape) for the Gamma
+    and Gamma-exponential models (see the module docstring); ~1e-10 relative.
+
+    Zero volatility (``vol * sqrt(expiry) = 0``) is the deterministic limit, as for the price
+    (the intrinsic value ``A (m − K)^+``): ``delta = A 1{m > K}`` (payer; receiver minus A),
+    ``gamma = vega = 0``, ``theta = −A drift delta``; at the strike ``m = K`` gamma has no finite
+    limit and an :class:`InvalidParameterError` is raised. The Gamma-exponential law needs
+    ``s > m`` and refuses ``vol = 0`` (price and Greeks alike).
 
     Returns
     -------
@@ -122,24 +119,31 @@ def cds_option_greeks(forward: ArrayLike, strike: ArrayLike, expiry: ArrayLike,
     Raises
     ------
     InvalidParameterError
-        As :func:`cds_option_price`, and for ``vol = 0`` or ``expiry = 0`` (the value is then
-        the intrinsic value, whose derivatives jump at the strike).
+        As :func:`cds_option_price`, and at ``vol * sqrt(expiry) = 0`` with ``m = K``.
 
     Examples
     --------
     >>> g = cds_option_greeks(0.014, 0.014, 3.0, 4.56, 0.28)
     >>> round(g["delta"], 4)  # A Φ(d1)
     2.7168
+    >>> cds_option_greeks(0.014, 0.012, 3.0, 4.56, 0.0, model="gamma")["delta"]
+    4.56
     """
     x = prepare_inputs(forward, strike, expiry, annuity, vol, model, kind, drift)
-    for name, arr in (("vol", x.vol), ("expiry", x.expiry)):
-        if np.any(arr <= 0):
-            raise InvalidParameterError(name, float(arr[arr <= 0][0]), "> 0",
-                                        reason="Greeks need a non-degenerate law of F_T")
-    if x.model == "black":
-        out = _black(x)
-    elif x.model == "bachelier":
-        out = _bachelier(x)
-    else:
-        out = _numerical(x)
-    return {key: x.pack(np.asarray(val, dtype=float)) for key, val in out.items()}
+    flat = x.std == 0
+    out = {key: np.zeros(x.mean.shape) for key in ("delta", "gamma", "vega", "theta")}
+    for mask, fn in ((~flat, _GREEKS[x.model]), (flat, _deterministic)):
+        if not mask.any():
+            continue
+        sub = x if mask.all() else replace(x, **{f: getattr(x, f)[mask] for f in _FIELDS})
+        for key, val in fn(sub).items():
+            if mask.all():
+                out[key] = np.asarray(val, dtype=float)
+            else:
+                out[key][mask] = val
+    return {key: x.pack(val) for key, val in out.items()}
+
+
+_GREEKS = {"black": _black, "bachelier": _bachelier, "gamma": _from_law,
+           "inverse_gaussian": _from_law, "gamma_exponential": _from_law}
+_FIELDS = ("forward", "strike", "expiry", "annuity", "vol", "drift")
