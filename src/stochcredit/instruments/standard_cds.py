@@ -45,9 +45,12 @@ ENGINE_SWITCHES = {"accrual_bias": ("half_day", "none"),
                    "numerical_fix": ("taylor", "none")}
 
 
+_WEEKENDS = Calendar()
+
+
 def _calendar(calendar: Any) -> Calendar:
     if calendar is None:
-        return Calendar()
+        return _WEEKENDS
     if isinstance(calendar, Calendar):
         return calendar
     if isinstance(calendar, str):
@@ -57,6 +60,8 @@ def _calendar(calendar: Any) -> Calendar:
 
 def _finite(name: str, x: Any, lo: float, hi: float, lo_open: bool = False,
             hi_open: bool = False, valid: str = "") -> float:
+    if type(x) is float and lo < x < hi:
+        return x
     try:
         v = float(x)
     except (TypeError, ValueError) as exc:
@@ -66,6 +71,11 @@ def _finite(name: str, x: Any, lo: float, hi: float, lo_open: bool = False,
     if bad or isinstance(x, bool):
         raise InvalidParameterError(name, x, valid)
     return v
+
+
+@lru_cache(maxsize=8192)
+def _tenor_maturity(trade: _dt.date, tenor: str) -> _dt.date:
+    return cds_maturity(trade, tenor)
 
 
 @lru_cache(maxsize=8192)
@@ -117,13 +127,17 @@ class StandardCDS:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        td = to_date(self.trade_date, "trade_date")
-        set_(self, "trade_date", td)
+        td = self.trade_date
+        if type(td) is not _dt.date:
+            td = to_date(td, "trade_date")
+            set_(self, "trade_date", td)
         cal = _calendar(self.calendar)
         set_(self, "calendar", cal)
         mat = self.maturity
-        if isinstance(mat, str) and _TENOR.match(mat):
-            mdate = cds_maturity(td, mat)
+        if type(mat) is _dt.date:
+            mdate = mat
+        elif isinstance(mat, str) and _TENOR.match(mat):
+            mdate = _tenor_maturity(td, mat)
         else:
             mdate = to_date(mat, "maturity")
         if mdate <= td:
@@ -134,7 +148,8 @@ class StandardCDS:
                                        valid="in [0, 1)"))
         set_(self, "notional", _finite("notional", self.notional, 0.0, np.inf, lo_open=True,
                                        valid="finite and > 0"))
-        set_(self, "side", choice("side", self.side, ("buy", "sell")))
+        if self.side not in ("buy", "sell"):
+            set_(self, "side", choice("side", self.side, ("buy", "sell")))
 
     # dates -----------------------------------------------------------------------------------
     @property
@@ -291,9 +306,18 @@ def price_standard_cds(contracts: Any, discount: Any, credit: Any, *,
     dpwf = _pwf("discount", discount, "discount")
     hpwf = _pwf("credit", credit, "survival")
     switches = _switches(accrual_bias, forwards_in_coupon_period, numerical_fix)
-    offsets, cat, rd, cs, mat = _stack(contracts)
+    # contracts sharing a schedule (same maturity and calendar) share their per-unit legs
+    layout: dict = {}
+    cals: dict = {}
+    which = np.array([layout.setdefault((c.maturity_date, c.calendar.name), len(layout))
+                      for c in contracts], dtype=np.int64)
+    for c in contracts:
+        cals.setdefault(c.calendar.name, c.calendar)
+    uniq = [StandardCDS(trade, m, 0.0, calendar=cals[name]) for m, name in layout]
+    offsets, cat, rd, cs, mat = _stack(uniq)
     nodes = merged_nodes(dpwf.knots, hpwf.knots)
     prot, prem = unit_legs(dpwf, hpwf, nodes, mat, offsets, cat, switches)
+    prot, prem, rd, cs = prot[which], prem[which], rd[which], cs[which]
     coupon = np.array([c.coupon for c in contracts])
     rec = np.array([c.recovery for c in contracts])
     notional = np.array([c.notional for c in contracts])
