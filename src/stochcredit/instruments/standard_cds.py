@@ -279,49 +279,103 @@ def unit_legs(dpwf, hpwf, nodes, mat, offsets, cat, switches):
     return prot, prem + aod
 
 
+def _frame_inputs(frame: pd.DataFrame, trade_date: Any):
+    """Vectorised inputs from a frame of contract terms (no per-row objects)."""
+    if "maturity" not in frame or "coupon" not in frame:
+        raise InvalidParameterError("contracts", list(frame.columns),
+                                    "a frame with columns 'maturity' and 'coupon' (optional "
+                                    "'recovery', 'notional', 'side')")
+    if trade_date is None:
+        if "trade_date" not in frame or frame["trade_date"].nunique() != 1:
+            raise InvalidParameterError("trade_date", trade_date, "given, or one common "
+                                        "'trade_date' column value")
+        trade_date = frame["trade_date"].iloc[0]
+    trade = to_date(trade_date, "trade_date")
+    n = len(frame)
+
+    def col(name, default):
+        v = frame[name].to_numpy(dtype=float) if name in frame else np.full(n, default)
+        return v
+
+    coupon, rec, notional = col("coupon", 0.0), col("recovery", 0.4), col("notional", 1.0)
+    for name, v, ok, valid in (("coupon", coupon, np.isfinite(coupon) & (coupon >= 0),
+                                "finite and >= 0"),
+                               ("recovery", rec, (rec >= 0) & (rec < 1), "in [0, 1)"),
+                               ("notional", notional, np.isfinite(notional) & (notional > 0),
+                                "finite and > 0")):
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            raise InvalidParameterError(f"{name}[{i}]", v[i], valid)
+    side = (frame["side"].astype(str).str.lower().to_numpy() if "side" in frame
+            else np.full(n, "buy"))
+    bad = ~np.isin(side, ("buy", "sell"))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidParameterError(f"side[{i}]", side[i], "'buy' or 'sell'")
+    codes, uniq = pd.factorize(frame["maturity"].astype(object), sort=False)
+    layouts = []
+    for i, m in enumerate(uniq):
+        try:
+            layouts.append(StandardCDS(trade, m, 0.0))
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(f"maturity[{int(np.flatnonzero(codes == i)[0])}]", m,
+                                        "a date or tenor after the trade date") from exc
+    return (trade, layouts, codes.astype(np.int64), coupon, rec, notional,
+            np.where(side == "buy", 1.0, -1.0))
+
+
 def price_standard_cds(contracts: Any, discount: Any, credit: Any, *,
-                       accrual_bias: str = "half_day",
+                       trade_date: Any = None, accrual_bias: str = "half_day",
                        forwards_in_coupon_period: str = "piecewise",
                        numerical_fix: str = "taylor") -> pd.DataFrame:
-    """Price many :class:`StandardCDS` of one trade date on one pair of curves, in one pass.
+    """Price many standard CDS of one trade date on one pair of curves, in one pass.
 
-    Returns a DataFrame with one row per contract and the columns of :class:`StandardCDSPrice`
-    (index: the mapping keys when ``contracts`` is a mapping).
+    ``contracts`` is a :class:`StandardCDS`, a list or a ``{name: StandardCDS}`` mapping, or a
+    DataFrame of terms with columns ``maturity`` (dates or tenors), ``coupon`` and optional
+    ``recovery`` (0.4), ``notional`` (1), ``side`` ("buy"), with ``trade_date`` given here or as
+    a column (weekends-only calendar). Contracts with the same schedule share one evaluation of
+    their per-unit legs. Returns a DataFrame with one row per contract and the columns of
+    :class:`StandardCDSPrice` (index: the mapping keys or the frame's index).
     """
     index = None
-    if isinstance(contracts, StandardCDS):
-        contracts = [contracts]
-    elif isinstance(contracts, dict):
-        index = list(contracts)
-        contracts = list(contracts.values())
-    else:
-        contracts = list(contracts)
-    if not contracts or not all(isinstance(c, StandardCDS) for c in contracts):
-        raise InvalidParameterError("contracts", contracts, "a non-empty list of StandardCDS")
-    trade = contracts[0].trade_date
-    for i, c in enumerate(contracts):
-        if c.trade_date != trade:
-            raise InvalidParameterError(f"contracts[{i}].trade_date", str(c.trade_date),
-                                        f"the common trade date {trade}")
     dpwf = _pwf("discount", discount, "discount")
     hpwf = _pwf("credit", credit, "survival")
     switches = _switches(accrual_bias, forwards_in_coupon_period, numerical_fix)
-    # contracts sharing a schedule (same maturity and calendar) share their per-unit legs
-    layout: dict = {}
-    cals: dict = {}
-    which = np.array([layout.setdefault((c.maturity_date, c.calendar.name), len(layout))
-                      for c in contracts], dtype=np.int64)
-    for c in contracts:
-        cals.setdefault(c.calendar.name, c.calendar)
-    uniq = [StandardCDS(trade, m, 0.0, calendar=cals[name]) for m, name in layout]
+    if isinstance(contracts, pd.DataFrame):
+        index = contracts.index
+        trade, uniq, which, coupon, rec, notional, sign = _frame_inputs(contracts, trade_date)
+    else:
+        if isinstance(contracts, StandardCDS):
+            contracts = [contracts]
+        elif isinstance(contracts, dict):
+            index = list(contracts)
+            contracts = list(contracts.values())
+        else:
+            contracts = list(contracts)
+        if not contracts or not all(isinstance(c, StandardCDS) for c in contracts):
+            raise InvalidParameterError("contracts", contracts,
+                                        "a non-empty list of StandardCDS or a frame of terms")
+        trade = contracts[0].trade_date
+        for i, c in enumerate(contracts):
+            if c.trade_date != trade:
+                raise InvalidParameterError(f"contracts[{i}].trade_date", str(c.trade_date),
+                                            f"the common trade date {trade}")
+        # contracts sharing a schedule (same maturity and calendar) share their per-unit legs
+        layout: dict = {}
+        cals: dict = {}
+        which = np.array([layout.setdefault((c.maturity_date, c.calendar.name), len(layout))
+                          for c in contracts], dtype=np.int64)
+        for c in contracts:
+            cals.setdefault(c.calendar.name, c.calendar)
+        uniq = [StandardCDS(trade, m, 0.0, calendar=cals[name]) for m, name in layout]
+        coupon = np.array([c.coupon for c in contracts])
+        rec = np.array([c.recovery for c in contracts])
+        notional = np.array([c.notional for c in contracts])
+        sign = np.array([1.0 if c.side == "buy" else -1.0 for c in contracts])
     offsets, cat, rd, cs, mat = _stack(uniq)
     nodes = merged_nodes(dpwf.knots, hpwf.knots)
     prot, prem = unit_legs(dpwf, hpwf, nodes, mat, offsets, cat, switches)
     prot, prem, rd, cs = prot[which], prem[which], rd[which], cs[which]
-    coupon = np.array([c.coupon for c in contracts])
-    rec = np.array([c.recovery for c in contracts])
-    notional = np.array([c.notional for c in contracts])
-    sign = np.array([1.0 if c.side == "buy" else -1.0 for c in contracts])
     p_cs = np.exp(-dpwf.integral(cs / 365.0))
     annuity = prem - p_cs * rd / 360.0
     protection = notional * (1.0 - rec) * prot
