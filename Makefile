@@ -37,3 +37,21 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) report .pytest_cache
+
+# Documentation site (Sphinx, docs/): `make docs` installs the docs extra and builds with
+# warnings as errors; the validation page needs the JSON the recording tests write.
+.PHONY: docs docs-clean
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
+docs/_build/validation.json: | $(VENV)/.installed-docs
+	$(BIN)/python -m pytest -m validation -q -n 0 -p no:cacheprovider --validation-json=$@
+
+docs: $(VENV)/.installed-docs docs/_build/validation.json
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "docs: docs/_build/html/index.html"
+
+docs-clean:
+	rm -rf docs/_build docs/_generated

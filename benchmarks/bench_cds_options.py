@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import QuantLib as ql
-from _timing import best_of
+from _timing import best_of, record
 
 import stochcredit as sc
 
@@ -85,6 +85,8 @@ def main() -> None:
     el_ours, ours = best_of(lambda: sc.cds_option_price(fwd, strikes, t_ql, a, 0.4))
     err = np.max(np.abs(ours / npv - 1))
     r = (el_ours / n_ql) / (el_ql / n_ql)
+    record("Black CDS option", el_ours / n_ql, reference="QuantLib BlackCdsOptionEngine",
+           reference_s=el_ql / n_ql, goal=">= 1x", met=r <= 1, note=f"max rel. diff {err:.1e}")
     print(f"   (a) BlackCdsOptionEngine: ours {el_ours / n_ql * 1e9:9.1f} ns/option | QuantLib "
           f"{el_ql / n_ql * 1e9:9.1f} ns/option (instrument NPV incl. underlying CDS legs) | "
           f"ratio {r:.4f} (goal <= 1) {'OK' if r <= 1 else 'SLOWER THAN GOAL'}; "

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 import QuantLib as ql
-from _timing import best_of
+from _timing import best_of, record
 
 import stochcredit as sc
 
@@ -28,6 +28,8 @@ ql.Settings.instance().evaluationDate = TODAY
 
 def report(name, ours, ref, goal=1.0, extra=""):
     ratio = ours / ref
+    record(name.strip(), ours, reference="QuantLib", reference_s=ref, goal=f">= {1 / goal:g}x",
+           met=ratio <= goal, note=extra)
     flag = "OK" if ratio <= goal else "SLOWER THAN GOAL"
     print(f"{name:58s} ours {ours * 1e3:9.2f} ms | QuantLib {ref * 1e3:9.2f} ms | ratio "
           f"{ratio:7.3f} (goal <= {goal:g}) {flag} {extra}")

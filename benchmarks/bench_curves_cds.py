@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import QuantLib as ql
-from _timing import best_of
+from _timing import best_of, record
 
 import stochcredit as sc
 
@@ -57,6 +57,8 @@ def cds_batch() -> None:
 
     mid = ql.MidPointCdsEngine(ql_haz, 0.4, ql_disc)
     t_mid, s_mid = best_of(lambda: quantlib(mid), repeat=2)
+    record("10,000 CDS par spreads", t_ours, reference="QuantLib MidPointCdsEngine",
+           reference_s=t_mid, goal=">= 10x", met=t_mid / t_ours >= 10)
     print(f"10,000 CDS par spreads: ours {t_ours * 1e3:8.2f} ms")
     print(f"  QuantLib MidPointCdsEngine {t_mid * 1e3:8.1f} ms  -> ratio {t_mid / t_ours:6.1f}x "
           f"(goal >= 10x)  max |diff| {np.max(np.abs(ours - s_mid)) * 1e4:.3f} bp "
@@ -102,6 +104,8 @@ def bootstrap() -> None:
         return [c.hazardRate(TODAY + int(round(t * 365)) - 1) for t in tenors]
 
     t_ql, h_ql = best_of(quantlib, repeat=7, number=50)
+    record("8-pillar hazard bootstrap", t_ours, reference="QuantLib PiecewiseFlatHazardRate",
+           reference_s=t_ql, goal=">= 5x", met=t_ql / t_ours >= 5)
     print(f"8-pillar hazard bootstrap: ours {t_ours * 1e6:8.1f} us, QuantLib "
           f"PiecewiseFlatHazardRate {t_ql * 1e6:8.1f} us -> ratio {t_ql / t_ours:6.1f}x "
           f"(goal >= 5x)  max rel hazard diff {np.max(np.abs(curve.hazards / h_ql - 1)):.1e} "

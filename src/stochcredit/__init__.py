@@ -56,6 +56,11 @@ _EXPORTS: dict[str, str] = {
     "cds_option_greeks": "stochcredit.instruments.cds_options",
     "implied_black_vol": "stochcredit.instruments.cds_options",
     "CDSOption": "stochcredit.instruments.cds_options",
+    # ISDA dated CDS: risk (issue 12, isda12c)
+    "cds_risk": "stochcredit.instruments.isda_risk",
+    "CDSRisk": "stochcredit.instruments.isda_risk",
+    "CreditQuotes": "stochcredit.instruments.isda_risk",
+    "StandardCDSOption": "stochcredit.instruments.standard_cds_option",
     "first_to_default_spread": "stochcredit.instruments.first_to_default",
     "StandardCDS": "stochcredit.instruments.standard_cds",
     "StandardCDSPrice": "stochcredit.instruments.standard_cds",
@@ -70,8 +75,16 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS)
 
+# submodules reachable as attributes (``sc.plot.curve(...)``), imported on first use; not in
+# ``__all__`` so that ``from stochcredit import *`` never loads matplotlib
+_SUBMODULES: dict[str, str] = {"plot": "stochcredit.apps.plot"}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value = importlib.import_module(_SUBMODULES[name])
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'stochcredit' has no attribute {name!r}")
@@ -81,4 +94,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

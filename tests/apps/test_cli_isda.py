@@ -149,3 +149,36 @@ def test_isda_subprocess_one_line_error(tmp_path):
                            "--spread", "100"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "missing.csv" in proc.stderr
+
+
+def test_isda_risk_matches_library_and_rebootstrap(c10_quotes, usd, tmp_path, capsys):
+    trades = tmp_path / "trades.csv"
+    trades.write_text("id,maturity,coupon_bp,notional\na,5Y,100,10000000\nb,3Y,500,1000000\n")
+    assert main(["isda", "risk", str(trades), "--quotes", str(c10_quotes), "--trade-date",
+                 "2014-10-16", "--format", "csv"]) == 0
+    df = _csv(capsys).set_index("id")
+    q = pd.read_csv(c10_quotes)
+    tenors, spreads = list(q["tenor"]), q["spread_bp"].to_numpy() * 1e-4
+    cds = sc.StandardCDS(TRADE, "5Y", 0.01, notional=1e7)
+    lib = sc.cds_risk({"a": cds}, usd, sc.CreditQuotes(tuple(tenors), spreads))
+    assert df.loc["a", "cs01"] == pytest.approx(lib.summary.loc["a", "cs01"], rel=1e-9)
+    # the 5Y bucket by hand: bump the 5Y quote 1 bp, re-bootstrap, reprice
+    base = cds.price(usd, sc.isda_credit_curve(TRADE, tenors, spreads, usd)).npv
+    bumped = spreads.copy()
+    bumped[tenors.index("5Y")] += 1e-4
+    up = cds.price(usd, sc.isda_credit_curve(TRADE, tenors, bumped, usd)).npv
+    assert df.loc["a", "cs01 5Y"] == pytest.approx(up - base, rel=1e-7, abs=1e-6)
+    assert "ir01 swap 5Y" in df.columns
+
+
+def test_bootstrap_bulk_with_rates_file_equals_packaged_default(capsys):
+    from stochcredit import data
+
+    assert main(["bootstrap", "--packaged", "markit", "--format", "csv"]) == 0
+    default = _csv(capsys)
+    assert main(["bootstrap", "--packaged", "markit", "--format", "csv", "--rates",
+                 str(data.path("usd_isda_rates_2014-10-16.csv"))]) == 0
+    given = _csv(capsys)
+    ok = default["status"] == "ok"
+    np.testing.assert_array_equal(given["survival"][ok], default["survival"][ok])
+    assert (given["status"] == default["status"]).all()

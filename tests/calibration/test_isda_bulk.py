@@ -43,18 +43,20 @@ def _ql_setup(usd_curve):
     helpers += [ql.SwapRateHelper(r, ql.Period(t), cal, ql.Semiannual, ql.ModifiedFollowing,
                                   ql.Thirty360(ql.Thirty360.BondBasis), index)
                 for t, r in rates["swaps"].items()]
-    yts = ql.PiecewiseLogLinearDiscount(qd(TRADE), helpers, ql.Actual365Fixed())
+    yts = ql.PiecewiseLogLinearDiscount(qd(TRADE), helpers, ql.Actual365Fixed(),
+                                        ql.IterativeBootstrap(1e-15))
     yts.enableExtrapolation()
     return ql.YieldTermStructureHandle(yts)
 
 
 def _ql_hazard_curve(handle, tenors, spreads, recovery):
-    helpers = [ql.SpreadCdsHelper(s, ql.Period(t), 1, ql.WeekendsOnly(), ql.Quarterly,
+    helpers = [ql.SpreadCdsHelper(s, ql.Period(t), 0, ql.WeekendsOnly(), ql.Quarterly,
                                   ql.Following, ql.DateGeneration.CDS2015, ql.Actual360(),
                                   recovery, handle, True, True, ql.Date(), ql.Actual360(True),
                                   True, ql.CreditDefaultSwap.ISDA)
                for t, s in zip(tenors, spreads, strict=True)]
-    curve = ql.PiecewiseFlatHazardRate(qd(TRADE), helpers, ql.Actual365Fixed())
+    curve = ql.PiecewiseFlatHazardRate(qd(TRADE), helpers, ql.Actual365Fixed(),
+                                       ql.IterativeBootstrap(1e-15))
     curve.enableExtrapolation()
     return curve
 
@@ -104,8 +106,9 @@ def test_c10_5y_100bp_upfront_matches_quantlib(markit, usd):
     cds.setPricingEngine(engine)
     ours = sc.StandardCDS(TRADE, "5Y", coupon=0.01, recovery=0.4).price(usd, markit.curves["C10"])
     assert ours.clean_upfront == pytest.approx(-0.00837, abs=5e-5)
-    # QuantLib's fairUpfront is the dirty upfront (with the accrual rebate)
-    assert ours.dirty_upfront == pytest.approx(cds.fairUpfront(), abs=1e-10)
+    # QuantLib's fairUpfront (its NPV nets the accrual rebate paid on settlement) is the clean one
+    assert ours.clean_upfront == pytest.approx(cds.fairUpfront(), abs=1e-10)
+    assert ours.dirty_upfront == pytest.approx(ours.clean_upfront - 25 / 360 * 0.01, abs=1e-15)
 
 
 def test_cdx_file_with_bad_rows_goes_on(tmp_path):

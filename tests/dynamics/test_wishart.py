@@ -76,9 +76,12 @@ def test_diagonal_m_q_gives_cir_marginals_wi5():
 
 @pytest.mark.parametrize("i", [0, 1])
 @pytest.mark.parametrize("u,t", [(0.5, 1.0), (3.0, 2.5), (20.0, 5.0), (0.05, 10.0)])
-def test_closed_form_vs_numerical_riccati(i, u, t):
+def test_closed_form_vs_numerical_riccati(i, u, t, agreement):
     cov = WishartCovariance(SIG0, M, Q, beta=2.7)
     expo = np.log(cov.marginal(i).variance_laplace(u, t))
+    agreement("Wishart integrated-variance transform (WI-3, WI-4)",
+              "matrix Riccati ODE (WI-2) by DOP853",
+              abs(expo - riccati_exponent(cov, i, u, t)) / max(1.0, abs(expo)), 1e-12)
     assert abs(expo - riccati_exponent(cov, i, u, t)) < 1e-12 * max(1.0, abs(expo))
 
 

@@ -97,7 +97,7 @@ X0 = float(np.log(70.0 / 20.0))
 TS = np.array([0.0, 0.05, 0.5, 1.0, 5.0, 10.0])
 
 
-def test_images_reproduce_closed_forms_at_eps_zero():
+def test_images_reproduce_closed_forms_at_eps_zero(agreement):
     cir = CIR(v0=0.0625, kappa=1.5, theta=0.0625, sigma=0.0)
     np.testing.assert_allclose(im.survival_images(X0, cir.variance_laplace, TS),
                                im.survival_gbm(X0, 0.0625 * TS), rtol=0, atol=1e-12)
@@ -105,6 +105,14 @@ def test_images_reproduce_closed_forms_at_eps_zero():
     np.testing.assert_allclose(im.call_images(70.0, 20.0, k_star, cir.variance_laplace, TS),
                                im.down_and_out_call(70.0, 20.0, k_star, 0.0625 * TS),
                                rtol=0, atol=1e-12)
+    surv = np.max(np.abs(im.survival_images(X0, cir.variance_laplace, TS)
+                         - im.survival_gbm(X0, 0.0625 * TS)))
+    call = np.max(np.abs(im.call_images(70.0, 20.0, k_star, cir.variance_laplace, TS)
+                         - im.down_and_out_call(70.0, 20.0, k_star, 0.0625 * TS)))
+    agreement("method of images, survival (IM-1) at zero vol-of-vol",
+              "closed form P_GBM (IM-0)", surv, 1e-12, unit="absolute")
+    agreement("method of images, equity call (IM-2) at zero vol-of-vol",
+              "closed-form down-and-out call (SF-3)", call, 1e-12, unit="absolute")
 
 
 def test_images_deterministic_time_varying_variance():

@@ -89,7 +89,7 @@ def _vol(model, f, t, cv):
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("kind", ["payer", "receiver"])
 @pytest.mark.parametrize("case", CASES)
-def test_price_matches_quadrature_of_density(model, kind, case):
+def test_price_matches_quadrature_of_density(model, kind, case, agreement):
     f, k, t, _ = case
     cv = 1.6 if model == "gamma_exponential" else 0.45
     vol = _vol(model, f, t, cv)
@@ -98,6 +98,8 @@ def test_price_matches_quadrature_of_density(model, kind, case):
     s = vol * np.sqrt(t)
     ref = annuity * _quad_price(model, f, s, k, kind)
     assert ours == pytest.approx(ref, rel=1e-9)
+    agreement(f"CDS option premium, {model}", "quadrature of the density",
+              abs(ours / ref - 1), 1e-9)
 
 
 @pytest.mark.parametrize("model", ["gamma", "inverse_gaussian", "gamma_exponential"])
@@ -174,7 +176,7 @@ def _quantlib_cds_option(ql, kind, knockout, hazard=0.025, rate=0.03, vol=0.4, s
 
 @pytest.mark.parametrize("kind", ["payer", "receiver"])
 @pytest.mark.parametrize("strike", [0.010, 0.016, 0.022])
-def test_black_matches_quantlib_black_cds_option_engine(kind, strike):
+def test_black_matches_quantlib_black_cds_option_engine(kind, strike, agreement):
     """Same forward (QuantLib's atmRate) and annuity (its riskyAnnuity): the knock-out values
     agree to rounding. QuantLib's vol time is the yield curve's Act/365F year fraction."""
     ql = pytest.importorskip("QuantLib")
@@ -182,6 +184,8 @@ def test_black_matches_quantlib_black_cds_option_engine(kind, strike):
     fwd, ann = option.atmRate(), abs(option.riskyAnnuity())
     ours = sc.cds_option_price(fwd, strike, t, ann, 0.4, kind=kind)
     assert ours == pytest.approx(option.NPV(), rel=1e-12)
+    agreement("Black CDS option premium", "QuantLib BlackCdsOptionEngine",
+              abs(ours / option.NPV() - 1), 1e-12)
 
 
 def test_non_knockout_payer_adds_quantlibs_front_end_protection():

@@ -68,7 +68,7 @@ def _midpoint_with_our_curves(T, R, disc, cred, freq=4):
 
 @pytest.mark.parametrize("case", ["flat", "piecewise"])
 @pytest.mark.parametrize("n_periods", [4, 20, 40])
-def test_midpoint_engine(case, n_periods):
+def test_midpoint_engine(case, n_periods, agreement):
     dc, R = ql.Actual360(), 0.4
     if case == "flat":
         r, h = 0.03, 0.02
@@ -86,6 +86,9 @@ def test_midpoint_engine(case, n_periods):
     mp_prot, mp_ann = _midpoint_with_our_curves(T, R, disc, cred)
     assert ql_prot == pytest.approx(mp_prot, rel=1e-12)
     assert ql_ann == pytest.approx(mp_ann, rel=1e-12)
+    agreement("CDS legs, QuantLib's mid-point discretisation on our curves",
+              "QuantLib MidPointCdsEngine", max(abs(ql_prot / mp_prot - 1),
+                                                abs(ql_ann / mp_ann - 1)), 1e-12)
     # (2) our exact integrals differ from the mid-point rule only by its discretisation error
     ours = sc.CDS(T, recovery=R)
     lam_dt = (0.06 + 0.03) / 4  # max (h + f) x period length on these curves
@@ -97,7 +100,7 @@ def test_midpoint_engine(case, n_periods):
 
 @pytest.mark.parametrize("r, h, n_periods", [(0.03, 0.02, 25), (0.01, 0.3, 10),
                                             (-0.005, 0.004, 50)])
-def test_isda_engine(r, h, n_periods):
+def test_isda_engine(r, h, n_periods, agreement):
     dc, R, day = ql.Actual365Fixed(), 0.4, 1 / 365
     ql_disc = ql.YieldTermStructureHandle(ql.FlatForward(TODAY, r, dc, ql.Continuous))
     ql_haz = ql.DefaultProbabilityTermStructureHandle(
@@ -112,6 +115,8 @@ def test_isda_engine(r, h, n_periods):
     aod = li.accrual_on_default[0]
     # protection: the same exact integral
     assert ours.protection_leg(disc, cred) == pytest.approx(cds.defaultLegNPV(), rel=1e-12)
+    agreement("CDS protection leg (exact integral)", "QuantLib IsdaCdsEngine",
+              abs(ours.protection_leg(disc, cred) / cds.defaultLegNPV() - 1), 1e-12)
     # premium side: ISDA = sum D P(b) Q(b - 1 day) + 365/360 x accrual on default, up to a
     # further one-day shift inside ISDA's accrual integral (< 0.2 % of that small term)
     b = np.arange(1, n_periods + 1) / 5

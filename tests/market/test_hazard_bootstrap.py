@@ -18,9 +18,12 @@ def _reprice_error(curve, tenors, spreads, discount, recovery=0.4, frequency=4):
 
 
 @pytest.mark.parametrize("discount", [sc.FlatCurve(0.03), sc.FlatCurve(-0.01), ZC])
-def test_reprices_every_quote(discount):
+def test_reprices_every_quote(discount, agreement):
     curve = sc.bootstrap_hazard_curve(TENORS, SPREADS, discount)
     np.testing.assert_array_equal(curve.times, TENORS)
+    agreement("hazard bootstrap, par spreads of the quotes", "repricing with sc.CDS",
+              _reprice_error(curve, TENORS, SPREADS, discount), 1e-13,
+              unit="absolute (decimal spread)")
     assert _reprice_error(curve, TENORS, SPREADS, discount) <= 1e-12 * 0.1  # <= 1e-13 abs
 
 

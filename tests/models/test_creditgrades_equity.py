@@ -58,7 +58,7 @@ STRIKES = np.array([0.0, 10.0, 30.0, 45.0, 50.0, 60.0, 90.0])
 
 
 @pytest.mark.parametrize("days,vol", [(365, 0.2), (1095, 0.3), (60, 0.5), (3650, 0.15)])
-def test_black_scholes_call_and_put_match_quantlib_barrier_engine(days, vol):
+def test_black_scholes_call_and_put_match_quantlib_barrier_engine(days, vol, agreement):
     T = days / 365.0
     m = CreditGradesEquity(S0, D, L, R, BlackScholes(vol), dividend=Q)
     v0, b = m.asset_value, m.barrier
@@ -69,6 +69,11 @@ def test_black_scholes_call_and_put_match_quantlib_barrier_engine(days, vol):
                    + k * np.exp(-R * T) * (1.0 - m.survival(T)))
         assert m.call(k, T) == pytest.approx(call_ref, rel=1e-10, abs=1e-12)
         assert m.put(k, T) == pytest.approx(put_ref, rel=1e-10, abs=1e-12)
+        agreement("CreditGrades equity call and put with default (SF-4, SF-6)",
+                  "QuantLib AnalyticBarrierEngine",
+                  max(abs(m.call(k, T) - call_ref) / (1e-10 * abs(call_ref) + 1e-12),
+                      abs(m.put(k, T) - put_ref) / (1e-10 * abs(put_ref) + 1e-12)), 1.0,
+                  unit="multiple of 1e-10 relative + 1e-12")
 
 
 def test_put_call_parity_with_default_is_exact():

@@ -43,7 +43,7 @@ from ..market.tenors import parse_tenor
 __all__ = ["isda_credit_curves", "IsdaCurveBatch", "packaged_quote_file", "OUTPUT_COLUMNS"]
 
 OUTPUT_COLUMNS = ["file", "line", "name", "date", "currency", "tenor", "spread", "recovery",
-                  "maturity_date", "time", "hazard", "survival", "model_spread",
+                  "maturity_date", "pillar_date", "time", "hazard", "survival", "model_spread",
                   "reprice_error_bp", "status", "error"]
 
 
@@ -123,13 +123,11 @@ def _resolver(discount: Any) -> Callable[[_dt.date, str], tuple[Any, str | None]
     return lambda date, ccy: (discount, None)
 
 
-def _fail(rows: pd.DataFrame, message: str) -> pd.DataFrame:
-    out = rows.copy()
-    lines = sorted(set(out["line"]))
+def _fail(quotes: list[dict], message: str) -> list[dict]:
+    lines = sorted({int(q["line"]) for q in quotes})
     where = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
-    out["status"] = "error"
-    out["error"] = f"{out['file'].iloc[0]}, {where}: {message}"
-    return out
+    text = f"{quotes[0]['file']}, {where}: {message}"
+    return [{**q, "status": "error", "error": text} for q in quotes]
 
 
 def isda_credit_curves(quotes: pd.DataFrame | str | Path, discount: Any = None, *,
@@ -156,7 +154,8 @@ def isda_credit_curves(quotes: pd.DataFrame | str | Path, discount: Any = None, 
         ``.curves`` (name -> hazard curve), ``.frame`` (tidy, one row per quote with its
         pillar, hazard, survival and repricing error, and the error rows), ``.errors``.
     """
-    from .. import StandardCDS, isda_credit_curve
+    from ..instruments.standard_cds import StandardCDS, price_standard_cds
+    from .isda_credit import isda_credit_curve
 
     if isinstance(quotes, (str, Path)):
         table = read_isda_quotes(quotes, fmt=fmt, trade_date=trade_date, currency=currency,
@@ -181,67 +180,77 @@ def isda_credit_curves(quotes: pd.DataFrame | str | Path, discount: Any = None, 
         raise InvalidParameterError("quotes", type(quotes).__name__, "a DataFrame or a path")
 
     resolve = _resolver(discount)
-    out_frames, curves = [], {}
-    bad = table[table["error"] != ""]
-    good = table[table["error"] == ""]
+    records: list[dict] = []
+    curves: dict[str, Any] = {}
+    err_mask = (table["error"] != "").to_numpy()
+    bad, good = table[err_mask], table[~err_mask]
     # a name with any bad line is not built from its other lines
-    bad_names = set(bad["name"].dropna())
-    for _, row in bad.iterrows():
-        out_frames.append(pd.DataFrame([{**row.to_dict(), "status": "error"}]))
-    for name, rows in good.groupby("name", sort=False):
-        rows = rows.copy()
-        if name in bad_names:
-            lines = ", ".join(map(str, sorted(set(bad[bad["name"] == name]["line"]))))
-            out_frames.append(_fail(rows, f"name {name!r} has a bad quote on line(s) {lines}"))
+    bad_lines: dict[str, list[int]] = {}
+    for name, line in zip(bad["name"], bad["line"], strict=True):
+        if name is not None and not (isinstance(name, float) and np.isnan(name)):
+            bad_lines.setdefault(name, []).append(int(line))
+    for row in bad.to_dict("records"):
+        records.append({**row, "status": "error"})
+    groups: dict[str, list[dict]] = {}
+    for rec in good.to_dict("records"):
+        groups.setdefault(rec["name"], []).append(rec)
+    for name, quotes in groups.items():
+        quotes.sort(key=lambda r: _months(r["tenor"]))
+        if name in bad_lines:
+            lines = ", ".join(map(str, sorted(bad_lines[name])))
+            records += _fail(quotes, f"name {name!r} has a bad quote on line(s) {lines}")
             continue
         try:
-            for col in ("date", "currency", "recovery"):
-                if rows[col].nunique(dropna=False) != 1:
-                    raise InvalidParameterError(f"{col} of {name}", list(rows[col].unique()),
-                                                "one value for all of the name's quotes")
-            rows = rows.iloc[np.argsort([_months(t) for t in rows["tenor"]], kind="stable")]
-            date, ccy = rows["date"].iloc[0], str(rows["currency"].iloc[0])
-            if date is None or (isinstance(date, float) and np.isnan(date)):
-                raise InvalidParameterError("date", None, f"a trade date for {name}")
-            date = pd.Timestamp(date).date()
-            disc, reason = resolve(date, ccy)
-            if disc is None:
-                out_frames.append(_fail(rows, reason))
-                continue
-            origin = getattr(disc, "trade_date", None)
-            if origin is not None and origin != date:
-                raise InvalidParameterError(f"discount curve for {ccy}", origin,
-                                            f"a curve dated {date} (the trade date of {name})")
-            rec = float(rows["recovery"].iloc[0])
-            tenors = list(rows["tenor"])
-            spreads = rows["spread"].to_numpy(float)
-            curve = isda_credit_curve(date, tenors, spreads, disc, recovery=rec,
-                                      quote_type="spread", arbitrage=arbitrage)
-            model, mats, times = [], [], []
-            for tenor in tenors:
-                cds = StandardCDS(date, tenor, coupon=0.01, recovery=rec)
-                model.append(cds.price(disc, curve).par_spread)
-                mats.append(cds.maturity_date)
-                times.append((cds.maturity_date - date).days / 365.0)
+            curve, extra = _build_one(str(name), quotes, resolve, arbitrage, StandardCDS,
+                                      price_standard_cds, isda_credit_curve)
         except (InvalidParameterError, ValueError, ArithmeticError) as exc:
-            out_frames.append(_fail(rows, str(exc)))
+            records += _fail(quotes, str(exc))
             continue
-        times = np.array(times)
-        rows["maturity_date"] = mats
-        rows["time"] = times
-        rows["hazard"] = np.asarray(curve.hazard(times), dtype=float)
-        rows["survival"] = np.asarray(curve.survival(times), dtype=float)
-        rows["model_spread"] = model
-        rows["reprice_error_bp"] = (np.array(model) - spreads) * 1e4
-        rows["status"] = "ok"
+        if curve is None:
+            records += _fail(quotes, extra)
+            continue
         curves[str(name)] = curve
-        out_frames.append(rows)
-    frame = (pd.concat(out_frames, ignore_index=True) if out_frames
-             else pd.DataFrame(columns=OUTPUT_COLUMNS))
-    for col in OUTPUT_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = np.nan
-    frame = frame[OUTPUT_COLUMNS].sort_values(["line", "time"], kind="stable",
-                                              na_position="last").reset_index(drop=True)
+        records += [{**q, **e, "status": "ok"} for q, e in zip(quotes, extra, strict=True)]
+    frame = pd.DataFrame(records, columns=OUTPUT_COLUMNS)
+    frame = frame.sort_values(["line", "time"], kind="stable",
+                              na_position="last").reset_index(drop=True)
     frame["error"] = frame["error"].fillna("")
     return IsdaCurveBatch(curves, frame)
+
+
+def _build_one(name, quotes, resolve, arbitrage, StandardCDS, price_standard_cds,
+               isda_credit_curve):
+    """``(curve, per-quote columns)`` of one name, or ``(None, reason)``."""
+    for col in ("date", "currency", "recovery"):
+        values = {str(q[col]) for q in quotes}
+        if len(values) != 1:
+            raise InvalidParameterError(f"{col} of {name}", sorted(values),
+                                        "one value for all of the name's quotes")
+    date = quotes[0]["date"]
+    if date is None or (isinstance(date, float) and np.isnan(date)):
+        raise InvalidParameterError("date", None, f"a trade date for {name}")
+    date = pd.Timestamp(date).date()
+    ccy = str(quotes[0]["currency"])
+    disc, reason = resolve(date, ccy)
+    if disc is None:
+        return None, reason
+    origin = getattr(disc, "trade_date", None)
+    if origin is not None and origin != date:
+        raise InvalidParameterError(f"discount curve for {ccy}", origin,
+                                    f"a curve dated {date} (the trade date of {name})")
+    rec = float(quotes[0]["recovery"])
+    tenors = [q["tenor"] for q in quotes]
+    spreads = np.array([q["spread"] for q in quotes], dtype=float)
+    curve = isda_credit_curve(date, tenors, spreads, disc, recovery=rec, quote_type="spread",
+                              arbitrage=arbitrage)
+    contracts = [StandardCDS(date, t, coupon=0.01, recovery=rec) for t in tenors]
+    model = price_standard_cds(contracts, disc, curve)["par_spread"].to_numpy()
+    pillars = getattr(curve, "pillar_dates", None) or [c.maturity_date for c in contracts]
+    times = np.array([(d - date).days / 365.0 for d in pillars])
+    hazard = np.asarray(curve.hazard(times), dtype=float)
+    survival = np.asarray(curve.survival(times), dtype=float)
+    extra = [{"maturity_date": c.maturity_date, "pillar_date": d, "time": t, "hazard": h,
+              "survival": q, "model_spread": m, "reprice_error_bp": (m - s) * 1e4}
+             for c, d, t, h, q, m, s in zip(contracts, pillars, times, hazard, survival, model,
+                                            spreads, strict=True)]
+    return curve, extra

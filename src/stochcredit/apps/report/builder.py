@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from . import sections as _sections  # noqa: E402
+from .formatting import panel_issues, table_html  # noqa: E402
 
 __all__ = ["ReportContext", "Section", "build_report"]
 
@@ -32,6 +33,8 @@ class ReportContext:
     outdir: Path
     quick: bool = False
     seed: int = 0
+    #: figure panels without axis labels or legend (see ``formatting.panel_issues``)
+    figure_issues: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.outdir = Path(self.outdir)
@@ -59,6 +62,7 @@ class Section:
     def figure(self, fig: plt.Figure, name: str, caption: str = "") -> Path:
         """Save ``fig`` as ``figures/<name>.png``, close it and show it with ``caption``."""
         path = self.ctx.outdir / "figures" / f"{name}.png"
+        self.ctx.figure_issues += panel_issues(fig, name)
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
         rel = path.relative_to(self.ctx.outdir).as_posix()
@@ -66,15 +70,20 @@ class Section:
                            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
         return path
 
-    def table(self, df: pd.DataFrame, name: str, caption: str = "", float_format: str = "{:.6g}",
-              max_rows: int = 40) -> Path:
-        """Write ``tables/<name>.csv`` and show (up to ``max_rows`` rows of) ``df``."""
+    def table(self, df: pd.DataFrame, name: str, caption: str = "",
+              float_format: str | dict[str, str] = "{:.6g}", max_rows: int = 40) -> Path:
+        """Write ``tables/<name>.csv`` and show (up to ``max_rows`` rows of) ``df``.
+
+        Shown without a 0..n-1 index, with empty cells for missing values, exact data (20,
+        0.25) as it is and other floats in ``float_format`` (see ``formatting.table_html``);
+        the CSV keeps full precision.
+        """
         path = self.ctx.outdir / "tables" / f"{name}.csv"
-        df.to_csv(path)
+        plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
+        df.to_csv(path, index=not plain)
         rel = path.relative_to(self.ctx.outdir).as_posix()
         shown = df if len(df) <= max_rows else df.head(max_rows)
-        body = shown.to_html(float_format=lambda x: float_format.format(x), border=0,
-                             classes="data")
+        body = table_html(shown, float_format)
         more = f" (first {max_rows} of {len(df)} rows)" if len(df) > max_rows else ""
         self.blocks.append(f"<div class='table'><p class='caption'>{html.escape(caption)}{more} "
                            f"— <a href='{rel}'>CSV</a></p>{body}</div>")
@@ -86,7 +95,8 @@ body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0
 h1{border-bottom:2px solid #345}h2{border-bottom:1px solid #ccc;margin-top:2em}
 figure{margin:1em 0}img{max-width:100%}figcaption,.caption{color:#555;font-size:.9em}
 table.data{border-collapse:collapse;font-size:.85em}table.data td,table.data th{padding:2px 8px;
-border-bottom:1px solid #eee;text-align:right}
+border-bottom:1px solid #eee;text-align:right}table.data th{border-bottom:1px solid #999;
+vertical-align:bottom}table.data td:first-child,table.data th:first-child{text-align:left}
 .error{background:#fee;border:1px solid #c00;padding:.5em}
 .ok{color:#060}.meta{color:#777;font-size:.85em}
 """
@@ -105,6 +115,7 @@ def build_report(outdir: str | Path = "report", quick: bool = False, only: str |
     parts: list[str] = []
     toc: list[str] = []
     failures: list[tuple[str, str]] = []
+    n_issues = 0
     for i, module in enumerate(_discover()):
         name = module.__name__.rsplit(".", 1)[-1]
         if only and only not in name:
@@ -122,6 +133,9 @@ def build_report(outdir: str | Path = "report", quick: bool = False, only: str |
             status = " (FAILED)"
         elapsed = time.perf_counter() - start
         log(f"  section {title!r}: {elapsed:.1f} s{status}")
+        for issue in ctx.figure_issues[n_issues:]:
+            log(f"    figure check: {issue}")
+        n_issues = len(ctx.figure_issues)
         anchor = f"s{i}"
         toc.append(f"<li><a href='#{anchor}'>{html.escape(title)}</a>{status}</li>")
         parts.append(f"<h2 id='{anchor}'>{html.escape(title)}</h2>" + "\n".join(section.blocks)

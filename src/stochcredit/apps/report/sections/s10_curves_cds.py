@@ -8,6 +8,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 ORDER = 10
 TITLE = "Curves and CDS: UST zero curves, hazard bootstrap, CDS term structures"
@@ -44,10 +45,11 @@ def _zero_curves(section) -> dict:
                 cpn = np.arange(1, int(round(2 * tt)) + 1) / 2
                 note_err = max(note_err, abs(y / 2 * curve.discount(cpn).sum()
                                              + curve.discount(tt) - 1))
-            rows.append({"date used": used, "tenor": lab, "years": tt, "par yield": y,
-                         "zero rate (cc)": float(curve.zero_rate(tt))})
-        rows.append({"date used": used, "tenor": "max |price error|", "years": np.nan,
-                     "par yield": np.nan, "zero rate (cc)": max(bill_err, note_err)})
+            rows.append({"date used": used, "tenor": lab, "maturity (years)": tt,
+                         "par yield (%, BEY)": 100 * y,
+                         "zero rate (%, cc)": 100 * float(curve.zero_rate(tt))})
+        rows.append({"date used": used, "tenor": "max |price error| (per 1 face)",
+                     "zero rate (%, cc)": max(bill_err, note_err)})
     ax.set_xlabel("maturity (years)")
     ax.set_ylabel("rate (%)")
     ax.set_title("US Treasury: par yields and bootstrapped zero curves (dotted: forwards)")
@@ -59,7 +61,7 @@ def _zero_curves(section) -> dict:
     section.table(pd.DataFrame(rows), "ust_zero_rates",
                   "Par yields and zero rates; the last row per date is the largest repricing "
                   "error of the bills and par notes the curve was built from.",
-                  float_format="{:.6g}")
+                  float_format="{:.4g}")
     return curves
 
 
@@ -67,6 +69,7 @@ def _markit_hazards(section, curves: dict) -> None:
     from ....instruments.cds import CDS, forward_cds
     from ....market.hazard_bootstrap import bootstrap_hazard_curve
     from ....market.quotes import load_markit_curves
+    from ...plot import curve as plot_curve
 
     disc = curves["2014-10-16"]
     quotes = load_markit_curves()
@@ -81,30 +84,35 @@ def _markit_hazards(section, curves: dict) -> None:
         try:
             curve = bootstrap_hazard_curve(tenors, spreads, disc, recovery=rec)
         except ValueError as exc:
-            rows.append({"name": name, "pillar": np.nan, "error": str(exc)})
+            rows.append({"name": name, "error": str(exc)})
             continue
         model = CDS(tenors, recovery=rec).par_spread(disc, curve)
         for p, q, h, s, m in zip(tenors, spreads, curve.hazards, curve.survival(tenors), model,
                                  strict=True):
-            rows.append({"name": name, "pillar": p, "quote (bp)": 1e4 * q, "hazard": h,
-                         "survival": s, "reprice error (bp)": 1e4 * (m - q)})
-        line = axes[0].step(np.concatenate(([0.0], curve.times)),
-                            1e4 * np.concatenate((curve.hazards[:1], curve.hazards)),
-                            where="pre", label=name)[0]
-        axes[1].plot(t, curve.survival(t), color=line.get_color(), label=name)
+            rows.append({"name": name, "pillar (years)": p, "quote (bp)": 1e4 * q,
+                         "hazard (bp)": 1e4 * h, "survival": s,
+                         "reprice error (bp)": 1e4 * (m - q)})
+        line = plot_curve(curve, ax=axes[0], t=t, label=name).get_lines()[-1]
+        plot_curve(curve, ax=axes[1], quantity="survival", t=t, label=name,
+                   color=line.get_color())
         axes[2].plot(mats, 1e4 * CDS(mats, recovery=rec).par_spread(disc, curve),
                      color=line.get_color(), label=f"{name} spot")
         fwd, _ = forward_cds(1.0, mats[mats > 1.0], disc, curve, recovery=rec)
         axes[2].plot(mats[mats > 1.0], 1e4 * fwd, "--", color=line.get_color(), lw=0.8)
         axes[2].plot(tenors, 1e4 * spreads, "o", color=line.get_color(), mfc="none", ms=4)
-    axes[0].set(title="bootstrapped hazard rates (bp)", xlabel="years")
-    axes[1].set(title="survival probability", xlabel="years")
-    axes[2].set(title="par spreads (bp): quotes o, spot -, 1y-fwd --", xlabel="maturity")
+    axes[0].set(title="bootstrapped hazard rates", xlabel="t (years, log scale beyond 1y)")
+    axes[1].set(title="survival probability")
+    axes[2].set(title="par spreads: quotes o, spot -, 1y-forward --",
+                xlabel="maturity (years, log scale beyond 1y)", ylabel="par spread (bp)")
     for ax in axes:
         ax.grid(alpha=0.3)
     for ax in (axes[0], axes[2]):
-        ax.set_xscale("symlog", linthresh=1.0)
-    axes[2].legend(fontsize=7)
+        ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
+        ax.set_xticks([0, 0.5, 1, 2, 5, 10, 20, 30])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_locator(NullLocator())
+    for ax in axes:
+        ax.legend(fontsize=7)
     section.figure(fig, "markit_hazard_curves", "Markit-style curves of 2014-10-16 (6M-30Y) "
                    "bootstrapped on that day's UST zero curve with each curve's recovery: "
                    "piecewise-flat hazards, survival, and the spot CDS par-spread term structure "
@@ -112,7 +120,7 @@ def _markit_hazards(section, curves: dict) -> None:
                    "(dashed; knock-out annuity).")
     section.table(pd.DataFrame(rows), "markit_hazard_pillars",
                   "Bootstrapped pillars and repricing errors (exact repricing: ~1e-12 bp).",
-                  float_format="{:.6g}", max_rows=60)
+                  float_format="{:.4g}", max_rows=60)
 
 
 def _cdx(section, curves: dict, quick: bool) -> None:
@@ -146,18 +154,21 @@ def _cdx(section, curves: dict, quick: bool) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     axes[0].boxplot([1e4 * haz[c] for c in haz.columns], tick_labels=[f"{c}y" for c in
                                                                       haz.columns])
-    axes[0].set(title=f"CDX.NA.IG S7 names, 2007-08-01: hazard per pillar (bp), n = {len(out)}",
-                ylabel="hazard (bp)")
+    axes[0].set(title=f"CDX.NA.IG S7 names, 2007-08-01: hazard per pillar, n = {len(out)}",
+                xlabel="pillar", ylabel="hazard (bp per year, log scale)")
     axes[0].set_yscale("log")
     axes[1].hist(100 * (1 - surv5), bins=30, color="tab:gray")
-    axes[1].set(title="5-year default probability (%)", xlabel="%", ylabel="names")
+    axes[1].set(title="5-year default probability", xlabel="default probability (%)",
+                ylabel="number of names")
     for ax in axes:
         ax.grid(alpha=0.3)
     section.figure(fig, "cdx_hazards", "Hazard curves of the CDX.NA.IG series-7 constituents "
                    "(3/5/7/10Y quotes) on the UST zero curve of 2007-08-01.")
     table = haz.copy()
-    table.columns = [f"hazard {c}y" for c in table.columns]
+    table = 1e4 * table
+    table.columns = [f"hazard {c}y (bp)" for c in table.columns]
     table["survival 5y"] = surv5
+    table.index.name = "name"
     section.table(table, "cdx_hazards", "Bootstrapped hazards of every CDX name.",
                   float_format="{:.5g}", max_rows=15)
     msg = (f"{len(out)} of {len(names)} CDX names bootstrapped in {elapsed * 1e3:.0f} ms "

@@ -109,6 +109,7 @@ def _curves_figure(section) -> None:
 
 def _surface_figure(section, ann: float, quick: bool) -> None:
     from ....instruments.cds_options import cds_option_price
+    from ...plot import premium_surface
 
     n = 25 if quick else 61
     x0 = np.linspace(0.01, 0.018, n)
@@ -126,38 +127,29 @@ def _surface_figure(section, ann: float, quick: bool) -> None:
     ax.set_box_aspect(None, zoom=0.85)
     ax2 = fig.add_subplot(1, 2, 2)
     fig.subplots_adjust(wspace=0.35)
-    im = ax2.pcolormesh(1e4 * x0, sig, 1e4 * V, cmap="inferno", shading="auto")
-    cs = ax2.contour(1e4 * x0, sig, 1e4 * V, colors="w", linewidths=0.6, levels=10)
-    ax2.clabel(cs, fontsize=7, fmt="%.0f")
-    fig.colorbar(im, ax=ax2, label="premium (bp of notional)")
-    ax2.set_xlabel("forward x0 (bp)")
-    ax2.set_ylabel("Black vol")
-    ax2.set_title("same surface as a heat map")
+    premium_surface(x0, sig, 0.014, 3.0, ann, ax=ax2)
+    ax2.set(xlabel="forward x0 (bp)", ylabel="Black vol", title="same surface as a heat map")
     section.figure(fig, "cds_option_premium_surface",
                    f"Seed 001's Plot3D: Black payer premium over x0 in [1%, 1.8%] and vol in "
                    f"[12%, 30%], K = 1.4%, T = 3, A = {ann:.4f}.")
 
 
 def _smile_figure(section, ann: float) -> pd.DataFrame:
-    from ....instruments.cds_options import cds_option_greeks, cds_option_price, implied_black_vol
+    from ....instruments.cds_options import cds_option_greeks, cds_option_price
+    from ...plot import cds_option_smile
 
     f, t = 0.014, 3.0
     k = np.linspace(0.006, 0.03, 49)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, cv in zip(axes, (0.00415 * np.sqrt(t) / f, 1.5), strict=True):
         s = cv * f
-        for model in MODELS:
-            if model == "gamma_exponential" and cv <= 1:
-                continue
-            vol = np.sqrt(np.log1p(cv * cv) / t) if model == "black" else s / np.sqrt(t)
-            price = cds_option_price(f, k, t, ann, vol, model=model)
-            iv = implied_black_vol(price, f, k, t, ann)
-            ax.plot(1e4 * k, 100 * iv, color=COLORS[model], label=model)
-        ax.set_xlabel("strike (bp)")
-        ax.set_ylabel("implied Black vol (%)")
-        ax.set_title(f"F_T with mean 140 bp, st.dev. {1e4 * s:.0f} bp (s/m = {cv:.2f})")
-        ax.grid(alpha=0.3)
+        vols = {model: np.sqrt(np.log1p(cv * cv) / t) if model == "black" else s / np.sqrt(t)
+                for model in MODELS if not (model == "gamma_exponential" and cv <= 1)}
+        cds_option_smile(f, k, t, ann, vols, ax=ax)
+        for line, model in zip(ax.get_lines(), vols, strict=False):
+            line.set_color(COLORS[model])
         ax.legend(fontsize=8)
+        ax.set_title(f"F_T with mean 140 bp, st.dev. {1e4 * s:.0f} bp (s/m = {cv:.2f})")
     section.figure(fig, "cds_option_model_smiles",
                    "Black implied volatility of each model's prices at equal mean and st.dev. of "
                    "F_T (left: the seed's s = 0.00415 sqrt(3); right: s = 1.5 m, where the "

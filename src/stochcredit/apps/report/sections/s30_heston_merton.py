@@ -123,6 +123,7 @@ def _calibrated(section, tables, T) -> pd.DataFrame:
         rows.append(pd.Series(cs_var, index=T, name=(firm, "black_scholes V=variance")))
         ax.set_title(f"{firm}: B/S0 = {B}, r = {RATE_CAL}")
         ax.set_xlabel("maturity T (years)")
+        ax.set_ylabel("credit spread (bp)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     axes[0].set_ylabel("credit spread (bp)")
@@ -198,7 +199,7 @@ def build(ctx, section) -> None:
     curves = _calibrated(section, tables, Tc)
     pick = curves.loc[curves.index.isin([1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 20.0, 30.0])]
     pick.columns = [f"{a} {b}" for a, b in pick.columns]
-    section.table(pick.T, "tables4_spreads_bp",
+    section.table(pick.T.rename(columns=lambda c: f"T = {c:g}y"), "tables4_spreads_bp",
                   "Spreads (bp) at the paper's calibrated parameters; r = 0.0025.",
                   float_format="{:.1f}")
     ibm = curves[("IBM", "heston")].loc[10.0]

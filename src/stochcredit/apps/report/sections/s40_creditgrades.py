@@ -29,12 +29,14 @@ def _survival_figure(section) -> None:
         no_lam = CreditGrades(S0, 0.3, debt, LBAR, 0.0, RATE)
         ax.plot(t, no_lam.survival(t), ":", color=color, lw=1)
         for ti, e in zip(t[::50], ex[::5], strict=True):
-            rows.append({"D": debt, "t": ti, "CG-2": float(cg.survival(ti)), "CG-5": e,
+            rows.append({"debt per share D": debt, "t (years)": ti,
+                         "CG-2": float(cg.survival(ti)), "CG-5": e,
                          "CG-2 - CG-5": float(cg.survival(ti)) - e})
     lev = CreditGrades(20.0, 0.45, 40.0, LBAR, 0.4, RATE)  # highly levered firm
     for ti in (0.0, 1.0, 5.0):
         ex = float(lev.survival_exact(ti))
-        rows.append({"D": "40 (S0 = 20, vol 45 %, lambda = 0.4)", "t": ti,
+        rows.append({"debt per share D": "40 (S0 = 20, vol 45 %, lambda = 0.4)",
+                     "t (years)": ti,
                      "CG-2": float(lev.survival(ti)), "CG-5": ex,
                      "CG-2 - CG-5": float(lev.survival(ti)) - ex})
     ax.set_xlabel("horizon t (years)")
@@ -47,8 +49,8 @@ def _survival_figure(section) -> None:
                    "levels; markers: exact random-barrier value CG-5; dotted: no barrier "
                    "uncertainty (survival(0) = 1).")
     section.table(pd.DataFrame(rows), "cg_time_shift_vs_exact",
-                  "Time-shift approximation CG-2 versus the exact random barrier CG-5.",
-                  float_format="{:.3e}")
+                  "Survival probabilities: time-shift approximation CG-2 versus the exact "
+                  "random barrier CG-5.", float_format={"CG-2 - CG-5": "{:.1e}", "*": "{:.6f}"})
 
 
 def _cds_figure(section) -> pd.DataFrame:
@@ -106,7 +108,7 @@ def _smile_figure(section) -> None:
             iv = np.array([m.implied_vol(k, T, kind=kd) for k, kd in zip(strikes, kind,
                                                                           strict=True)])
             ax.plot(strikes, 100 * iv, color=color, label=f"T = {T:g}")
-            rows += [{"model": name, "T": T, "strike": k, "implied_vol": x}
+            rows += [{"model": name, "T (years)": T, "strike": k, "implied vol (%)": 100 * x}
                      for k, x in zip(strikes[::4], iv[::4], strict=True)]
         ax.axvline(S0, color="gray", lw=0.8)
         ax.set_title(name)
@@ -121,7 +123,7 @@ def _smile_figure(section) -> None:
                    "barrier give a downward skew even with constant asset volatility; stochastic "
                    "asset variance adds curvature on both wings.")
     section.table(pd.DataFrame(rows), "cg_equity_smiles", "Implied equity volatilities.",
-                  float_format="{:.4f}")
+                  float_format="{:.2f}")
 
 
 def _mc_table(section, quick: bool, seed: int) -> pd.DataFrame:
@@ -162,7 +164,8 @@ def _mc_table(section, quick: bool, seed: int) -> pd.DataFrame:
     section.table(df, "cg_mc_validation", f"Monte Carlo ({n_paths:,} paths, antithetic, "
                   f"h = 1/48, bridge-corrected) against the closed forms (Black-Scholes) and the "
                   f"method of images (Heston), T = {T:g}, r = {RATE:g}. |z| <= 3 everywhere is "
-                  "the acceptance band.", float_format="{:.6g}", max_rows=60)
+                  "the acceptance band.", max_rows=60,
+                  float_format={"z": "{:.2f}", "MC seconds": "{:.2f}", "*": "{:.6g}"})
     return df
 
 

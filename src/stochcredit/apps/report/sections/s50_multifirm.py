@@ -27,20 +27,13 @@ def _models():
 
 
 def _correlation_paths(section, results) -> None:
+    from ...plot import correlation_paths
+
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, name in zip(axes, ("wishart", "pc"), strict=False):
-        res = results[name]
-        cov = res.sample_covariance
-        rho = cov[:, :, 0, 1] / np.sqrt(cov[:, :, 0, 0] * cov[:, :, 1, 1])
-        ax.plot(res.times, rho[:, :5], lw=0.8, alpha=0.8)
-        ax.plot(res.record_times, res.mean_correlation[:, 0, 1], "k-", lw=2,
-                label="E[rho_t] (all paths)")
-        ax.axhline(RHO, color="gray", ls="--", label=f"constant model, rho = {RHO}")
+        correlation_paths(results[name], ax=ax, n_paths=5, reference=RHO)
         ax.set_title(f"{name}: five simulated correlation paths rho_t")
-        ax.set_xlabel("t (years)")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-    axes[0].set_ylabel("instantaneous asset correlation")
+    axes[0].set_ylabel("instantaneous asset correlation rho_t")
     section.figure(fig, "mf_correlation_paths",
                    "Stochastic correlation rho_t = Sigma_12/sqrt(Sigma_11 Sigma_22): Wishart "
                    f"(beta = {BETA}, kappa = {KAPPA}) and principal components (eigenvectors of "
@@ -57,12 +50,12 @@ def _smiles(section, models, quick: bool) -> pd.DataFrame:
     for ax, T in zip(axes[0], mats, strict=False):
         for name, model in models.items():
             iv = np.asarray(model.firm(0).implied_vol(strikes, T))
-            ax.plot(strikes, iv, "o-", color=COLORS[name], ms=3, label=name)
+            ax.plot(strikes, 100 * iv, "o-", color=COLORS[name], ms=3, label=name)
             rows += [{"model": name, "T": T, "strike": k, "implied_vol": x}
                      for k, x in zip(strikes, iv, strict=False)]
         ax.set_title(f"firm 0 equity smile, T = {T:g} y (S0 = {FIRMS[0][0]:g})")
         ax.set_xlabel("strike")
-        ax.set_ylabel("Black implied vol of .firm(0).call")
+        ax.set_ylabel("Black-Scholes implied vol of firm 0's calls (%)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     section.figure(fig, "mf_smiles",
@@ -99,7 +92,9 @@ def _term_structure(section, results, models, quick: bool) -> pd.DataFrame:
     axes[1].plot(t_cf, (p12 - p1 * p2) / np.sqrt(p1 * (1 - p1) * p2 * (1 - p2)), "kx",
                  label="JS-1 closed form (constant)")
     axes[0].set_title("joint default probability P(tau_1 <= t, tau_2 <= t)")
+    axes[0].set_ylabel("joint default probability")
     axes[1].set_title("default correlation")
+    axes[1].set_ylabel("default correlation of firms 0 and 1")
     for ax in axes:
         ax.set_xlabel("maturity t (years)")
         ax.grid(alpha=0.3)

@@ -37,6 +37,7 @@ def _paper_x(tables: dict, model: str, firm: str) -> np.ndarray:
 def _round_trip_task(item):
     """Spreads from the paper's parameters -> calibrate -> one summary row (picklable)."""
     from ....calibration.merton import calibrate_merton, merton_spreads
+    from ..formatting import short_warnings
 
     model, firm, x, seed, options = item
     lev = LEVERAGE_PAPER[firm]
@@ -51,7 +52,8 @@ def _round_trip_task(item):
             "same seed, same params": same, "nfev": res.nfev,
             "seconds": res.seconds, "flat directions": len(res.diagnostics["flat_directions"]),
             "at bound": ";".join(res.diagnostics["at_bound"]),
-            "warnings": " | ".join(res.warnings)}
+            "warnings": short_warnings([w for w in res.warnings
+                                        if not w.startswith("at bound")])}
 
 
 def _round_trips(ctx, section, tables) -> None:
@@ -145,6 +147,7 @@ def _box_plot(section, df: pd.DataFrame, name: str, caption: str) -> None:
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     ax.boxplot(data, tick_labels=[LABEL[m] for m in MODELS])
     ax.set_yscale("log")
+    ax.set_xlabel("model")
     ax.set_ylabel("I(Omega) per name (floored at 1e-16)")
     ax.grid(alpha=0.3, axis="y")
     section.figure(fig, name, caption)
