@@ -46,6 +46,7 @@ ENGINE_SWITCHES = {"accrual_bias": ("half_day", "none"),
 
 
 _WEEKENDS = Calendar()
+_INF = float("inf")
 
 
 def _calendar(calendar: Any) -> Calendar:
@@ -131,8 +132,9 @@ class StandardCDS:
         if type(td) is not _dt.date:
             td = to_date(td, "trade_date")
             set_(self, "trade_date", td)
-        cal = _calendar(self.calendar)
-        set_(self, "calendar", cal)
+        cal = self.calendar
+        if type(cal) is not Calendar:
+            set_(self, "calendar", _calendar(cal))
         mat = self.maturity
         if type(mat) is _dt.date:
             mdate = mat
@@ -143,6 +145,12 @@ class StandardCDS:
         if mdate <= td:
             raise InvalidParameterError("maturity", str(mdate), f"after the trade date {td}")
         set_(self, "maturity_date", mdate)
+        c, r, n = self.coupon, self.recovery, self.notional
+        if (type(c) is float and 0.0 <= c < _INF and type(r) is float and 0.0 <= r < 1.0
+                and type(n) is float and 0.0 < n < _INF):
+            if self.side not in ("buy", "sell"):
+                set_(self, "side", choice("side", self.side, ("buy", "sell")))
+            return
         set_(self, "coupon", _finite("coupon", self.coupon, 0.0, np.inf, valid="finite and >= 0"))
         set_(self, "recovery", _finite("recovery", self.recovery, 0.0, 1.0, hi_open=True,
                                        valid="in [0, 1)"))
