@@ -169,3 +169,16 @@ def test_isda_risk_matches_library_and_rebootstrap(c10_quotes, usd, tmp_path, ca
     up = cds.price(usd, sc.isda_credit_curve(TRADE, tenors, bumped, usd)).npv
     assert df.loc["a", "cs01 5Y"] == pytest.approx(up - base, rel=1e-7, abs=1e-6)
     assert "ir01 swap 5Y" in df.columns
+
+
+def test_bootstrap_bulk_with_rates_file_equals_packaged_default(capsys):
+    from stochcredit import data
+
+    assert main(["bootstrap", "--packaged", "markit", "--format", "csv"]) == 0
+    default = _csv(capsys)
+    assert main(["bootstrap", "--packaged", "markit", "--format", "csv", "--rates",
+                 str(data.path("usd_isda_rates_2014-10-16.csv"))]) == 0
+    given = _csv(capsys)
+    ok = default["status"] == "ok"
+    np.testing.assert_array_equal(given["survival"][ok], default["survival"][ok])
+    assert (given["status"] == default["status"]).all()

@@ -151,3 +151,10 @@ def test_quote_conversion_against_quantlib():
     ref = ql_price(ql_cds(TRADE, mat, 0.01), disc_ql, ql_hazard(TRADE, None, hz), 0.4)
     ours = sc.upfront_from_spread(TRADE, "5Y", 0.03, 0.01, sc.FlatCurve(0.02))
     assert ours == pytest.approx(ref["clean_upfront"], abs=1e-10)
+
+
+def test_holiday_calendar_curve_reprices():
+    curve = sc.isda_credit_curve(TRADE, TENORS, SPREADS, DISC, calendar="NYC")
+    assert curve.calendar == sc.StandardCDS(TRADE, "1Y", 0.01, calendar="NYC").calendar
+    got = np.array([r.par_spread for r in _reprice(curve, TENORS)])
+    np.testing.assert_allclose(got, SPREADS, rtol=0, atol=1e-12)

@@ -253,3 +253,26 @@ def test_bad_engine_inputs():
         cds.price(sc.FlatCurve(0.01), sc.FlatHazardCurve(0.01), accrual_bias="full")
     with pytest.raises(sc.InvalidParameterError, match="credit"):
         cds.price(sc.FlatCurve(0.01), 0.02)
+
+
+def test_frame_of_terms_agrees_with_objects():
+    import pandas as pd
+
+    disc, cred = sc.FlatCurve(0.01), sc.HazardCurve([1, 3, 7], [0.01, 0.02, 0.03])
+    terms = pd.DataFrame({"maturity": ["6M", "5Y", _d("2019-12-20"), "10Y"],
+                          "coupon": [0.01, 0.05, 0.01, 0.01], "notional": [1.0, 2e6, 3.0, 4.0],
+                          "recovery": [0.4, 0.25, 0.4, 0.3], "side": ["buy", "sell", "buy", "buy"]})
+    frame = sc.price_standard_cds(terms, disc, cred, trade_date="2014-10-16")
+    objs = [sc.StandardCDS("2014-10-16", r.maturity, r.coupon, r.recovery, r.notional, r.side)
+            for r in terms.itertuples()]
+    ref = sc.price_standard_cds(objs, disc, cred)
+    np.testing.assert_array_equal(frame.to_numpy(), ref.to_numpy())
+    assert frame.npv.iloc[1] > 0   # selling 500 bp protection on a ~2% name
+    for col, val, name in (("recovery", 1.0, "recovery\\[0\\]"), ("notional", -1.0, "notional"),
+                           ("side", "long", "side"), ("maturity", "5X", "maturity\\[0\\]")):
+        bad = terms.copy()
+        bad.loc[0, col] = val
+        with pytest.raises(sc.InvalidParameterError, match=name):
+            sc.price_standard_cds(bad, disc, cred, trade_date="2014-10-16")
+    with pytest.raises(sc.InvalidParameterError, match="trade_date"):
+        sc.price_standard_cds(terms, disc, cred)

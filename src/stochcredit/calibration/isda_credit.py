@@ -118,7 +118,33 @@ def _layout(trade: _dt.date, tenors: tuple, cal: Any):
     return offsets, cat, rd, cs, mat, pillar_dates, knots
 
 
+_SETUPS: dict = {}
+
+
 def _setup(trade_date, tenors, discount, calendar):
+    """Everything but the quotes, cached for the last few (inputs, discount object) pairs."""
+    key = (trade_date, tuple(tenors) if isinstance(tenors, list | tuple) else None, calendar,
+           id(discount))
+    hit = _SETUPS.get(key) if key[1] is not None and _hashable(key) else None
+    if hit is not None and hit[0] is discount:
+        return hit[1]
+    out = _setup_uncached(trade_date, tenors, discount, calendar)
+    if key[1] is not None and _hashable(key):
+        if len(_SETUPS) > 64:
+            _SETUPS.clear()
+        _SETUPS[key] = (discount, out)
+    return out
+
+
+def _hashable(key) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+def _setup_uncached(trade_date, tenors, discount, calendar):
     trade = to_date(trade_date, "trade_date")
     cal = _calendar(calendar)
     if isinstance(tenors, str) or not hasattr(tenors, "__len__") or len(tenors) == 0:
@@ -129,6 +155,8 @@ def _setup(trade_date, tenors, discount, calendar):
     dpwf = _pwf("discount", discount, "discount")
     nodes = merged_nodes(dpwf.knots, knots)
     pcs = np.exp(-dpwf.integral(cs / 365.0))
+    for arr in (nodes, pcs):
+        arr.setflags(write=False)
     return trade, cal, dpwf, offsets, cat, rd, mat, pillar_dates, knots, nodes, pcs
 
 

@@ -45,9 +45,13 @@ ENGINE_SWITCHES = {"accrual_bias": ("half_day", "none"),
                    "numerical_fix": ("taylor", "none")}
 
 
+_WEEKENDS = Calendar()
+_INF = float("inf")
+
+
 def _calendar(calendar: Any) -> Calendar:
     if calendar is None:
-        return Calendar()
+        return _WEEKENDS
     if isinstance(calendar, Calendar):
         return calendar
     if isinstance(calendar, str):
@@ -57,6 +61,8 @@ def _calendar(calendar: Any) -> Calendar:
 
 def _finite(name: str, x: Any, lo: float, hi: float, lo_open: bool = False,
             hi_open: bool = False, valid: str = "") -> float:
+    if type(x) is float and lo < x < hi:
+        return x
     try:
         v = float(x)
     except (TypeError, ValueError) as exc:
@@ -66,6 +72,11 @@ def _finite(name: str, x: Any, lo: float, hi: float, lo_open: bool = False,
     if bad or isinstance(x, bool):
         raise InvalidParameterError(name, x, valid)
     return v
+
+
+@lru_cache(maxsize=8192)
+def _tenor_maturity(trade: _dt.date, tenor: str) -> _dt.date:
+    return cds_maturity(trade, tenor)
 
 
 @lru_cache(maxsize=8192)
@@ -117,24 +128,36 @@ class StandardCDS:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        td = to_date(self.trade_date, "trade_date")
-        set_(self, "trade_date", td)
-        cal = _calendar(self.calendar)
-        set_(self, "calendar", cal)
+        td = self.trade_date
+        if type(td) is not _dt.date:
+            td = to_date(td, "trade_date")
+            set_(self, "trade_date", td)
+        cal = self.calendar
+        if type(cal) is not Calendar:
+            set_(self, "calendar", _calendar(cal))
         mat = self.maturity
-        if isinstance(mat, str) and _TENOR.match(mat):
-            mdate = cds_maturity(td, mat)
+        if type(mat) is _dt.date:
+            mdate = mat
+        elif isinstance(mat, str) and _TENOR.match(mat):
+            mdate = _tenor_maturity(td, mat)
         else:
             mdate = to_date(mat, "maturity")
         if mdate <= td:
             raise InvalidParameterError("maturity", str(mdate), f"after the trade date {td}")
         set_(self, "maturity_date", mdate)
+        c, r, n = self.coupon, self.recovery, self.notional
+        if (type(c) is float and 0.0 <= c < _INF and type(r) is float and 0.0 <= r < 1.0
+                and type(n) is float and 0.0 < n < _INF):
+            if self.side not in ("buy", "sell"):
+                set_(self, "side", choice("side", self.side, ("buy", "sell")))
+            return
         set_(self, "coupon", _finite("coupon", self.coupon, 0.0, np.inf, valid="finite and >= 0"))
         set_(self, "recovery", _finite("recovery", self.recovery, 0.0, 1.0, hi_open=True,
                                        valid="in [0, 1)"))
         set_(self, "notional", _finite("notional", self.notional, 0.0, np.inf, lo_open=True,
                                        valid="finite and > 0"))
-        set_(self, "side", choice("side", self.side, ("buy", "sell")))
+        if self.side not in ("buy", "sell"):
+            set_(self, "side", choice("side", self.side, ("buy", "sell")))
 
     # dates -----------------------------------------------------------------------------------
     @property
@@ -264,40 +287,103 @@ def unit_legs(dpwf, hpwf, nodes, mat, offsets, cat, switches):
     return prot, prem + aod
 
 
+def _frame_inputs(frame: pd.DataFrame, trade_date: Any):
+    """Vectorised inputs from a frame of contract terms (no per-row objects)."""
+    if "maturity" not in frame or "coupon" not in frame:
+        raise InvalidParameterError("contracts", list(frame.columns),
+                                    "a frame with columns 'maturity' and 'coupon' (optional "
+                                    "'recovery', 'notional', 'side')")
+    if trade_date is None:
+        if "trade_date" not in frame or frame["trade_date"].nunique() != 1:
+            raise InvalidParameterError("trade_date", trade_date, "given, or one common "
+                                        "'trade_date' column value")
+        trade_date = frame["trade_date"].iloc[0]
+    trade = to_date(trade_date, "trade_date")
+    n = len(frame)
+
+    def col(name, default):
+        v = frame[name].to_numpy(dtype=float) if name in frame else np.full(n, default)
+        return v
+
+    coupon, rec, notional = col("coupon", 0.0), col("recovery", 0.4), col("notional", 1.0)
+    for name, v, ok, valid in (("coupon", coupon, np.isfinite(coupon) & (coupon >= 0),
+                                "finite and >= 0"),
+                               ("recovery", rec, (rec >= 0) & (rec < 1), "in [0, 1)"),
+                               ("notional", notional, np.isfinite(notional) & (notional > 0),
+                                "finite and > 0")):
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            raise InvalidParameterError(f"{name}[{i}]", v[i], valid)
+    side = (frame["side"].astype(str).str.lower().to_numpy() if "side" in frame
+            else np.full(n, "buy"))
+    bad = ~np.isin(side, ("buy", "sell"))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidParameterError(f"side[{i}]", side[i], "'buy' or 'sell'")
+    codes, uniq = pd.factorize(frame["maturity"].astype(object), sort=False)
+    layouts = []
+    for i, m in enumerate(uniq):
+        try:
+            layouts.append(StandardCDS(trade, m, 0.0))
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(f"maturity[{int(np.flatnonzero(codes == i)[0])}]", m,
+                                        "a date or tenor after the trade date") from exc
+    return (trade, layouts, codes.astype(np.int64), coupon, rec, notional,
+            np.where(side == "buy", 1.0, -1.0))
+
+
 def price_standard_cds(contracts: Any, discount: Any, credit: Any, *,
-                       accrual_bias: str = "half_day",
+                       trade_date: Any = None, accrual_bias: str = "half_day",
                        forwards_in_coupon_period: str = "piecewise",
                        numerical_fix: str = "taylor") -> pd.DataFrame:
-    """Price many :class:`StandardCDS` of one trade date on one pair of curves, in one pass.
+    """Price many standard CDS of one trade date on one pair of curves, in one pass.
 
-    Returns a DataFrame with one row per contract and the columns of :class:`StandardCDSPrice`
-    (index: the mapping keys when ``contracts`` is a mapping).
+    ``contracts`` is a :class:`StandardCDS`, a list or a ``{name: StandardCDS}`` mapping, or a
+    DataFrame of terms with columns ``maturity`` (dates or tenors), ``coupon`` and optional
+    ``recovery`` (0.4), ``notional`` (1), ``side`` ("buy"), with ``trade_date`` given here or as
+    a column (weekends-only calendar). Contracts with the same schedule share one evaluation of
+    their per-unit legs. Returns a DataFrame with one row per contract and the columns of
+    :class:`StandardCDSPrice` (index: the mapping keys or the frame's index).
     """
     index = None
-    if isinstance(contracts, StandardCDS):
-        contracts = [contracts]
-    elif isinstance(contracts, dict):
-        index = list(contracts)
-        contracts = list(contracts.values())
-    else:
-        contracts = list(contracts)
-    if not contracts or not all(isinstance(c, StandardCDS) for c in contracts):
-        raise InvalidParameterError("contracts", contracts, "a non-empty list of StandardCDS")
-    trade = contracts[0].trade_date
-    for i, c in enumerate(contracts):
-        if c.trade_date != trade:
-            raise InvalidParameterError(f"contracts[{i}].trade_date", str(c.trade_date),
-                                        f"the common trade date {trade}")
     dpwf = _pwf("discount", discount, "discount")
     hpwf = _pwf("credit", credit, "survival")
     switches = _switches(accrual_bias, forwards_in_coupon_period, numerical_fix)
-    offsets, cat, rd, cs, mat = _stack(contracts)
+    if isinstance(contracts, pd.DataFrame):
+        index = contracts.index
+        trade, uniq, which, coupon, rec, notional, sign = _frame_inputs(contracts, trade_date)
+    else:
+        if isinstance(contracts, StandardCDS):
+            contracts = [contracts]
+        elif isinstance(contracts, dict):
+            index = list(contracts)
+            contracts = list(contracts.values())
+        else:
+            contracts = list(contracts)
+        if not contracts or not all(isinstance(c, StandardCDS) for c in contracts):
+            raise InvalidParameterError("contracts", contracts,
+                                        "a non-empty list of StandardCDS or a frame of terms")
+        trade = contracts[0].trade_date
+        for i, c in enumerate(contracts):
+            if c.trade_date != trade:
+                raise InvalidParameterError(f"contracts[{i}].trade_date", str(c.trade_date),
+                                            f"the common trade date {trade}")
+        # contracts sharing a schedule (same maturity and calendar) share their per-unit legs
+        layout: dict = {}
+        cals: dict = {}
+        which = np.array([layout.setdefault((c.maturity_date, c.calendar.name), len(layout))
+                          for c in contracts], dtype=np.int64)
+        for c in contracts:
+            cals.setdefault(c.calendar.name, c.calendar)
+        uniq = [StandardCDS(trade, m, 0.0, calendar=cals[name]) for m, name in layout]
+        coupon = np.array([c.coupon for c in contracts])
+        rec = np.array([c.recovery for c in contracts])
+        notional = np.array([c.notional for c in contracts])
+        sign = np.array([1.0 if c.side == "buy" else -1.0 for c in contracts])
+    offsets, cat, rd, cs, mat = _stack(uniq)
     nodes = merged_nodes(dpwf.knots, hpwf.knots)
     prot, prem = unit_legs(dpwf, hpwf, nodes, mat, offsets, cat, switches)
-    coupon = np.array([c.coupon for c in contracts])
-    rec = np.array([c.recovery for c in contracts])
-    notional = np.array([c.notional for c in contracts])
-    sign = np.array([1.0 if c.side == "buy" else -1.0 for c in contracts])
+    prot, prem, rd, cs = prot[which], prem[which], rd[which], cs[which]
     p_cs = np.exp(-dpwf.integral(cs / 365.0))
     annuity = prem - p_cs * rd / 360.0
     protection = notional * (1.0 - rec) * prot

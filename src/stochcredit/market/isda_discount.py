@@ -68,6 +68,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -282,6 +283,29 @@ def _taus(sched: list[_dt.date], dc: str) -> np.ndarray:
     return np.asarray(year_fraction(d[:-1], d[1:], dc), dtype=float)
 
 
+@lru_cache(maxsize=64)
+def _layout(trade: _dt.date, conv: RateConventions, cal: Calendar, dep: tuple[str, ...],
+            sw: tuple[str, ...]):
+    """Spot and, per instrument, ``(kind, tenor, dates, day count, times, accrual fractions)``
+    (cached: re-bootstrapping bumped quotes reuses the dates)."""
+    spot = cal.add_business_days(cal.adjust(trade, "following"), conv.spot_days)
+    bdc = conv.business_day
+    out = []
+    for kind, tenors in (("deposit", dep), ("swap", sw)):
+        for tenor in tenors:
+            if kind == "deposit":
+                sched, dc = [spot, add_tenor(spot, tenor, cal, bdc)], conv.deposit_day_count
+            else:
+                sched = swap_schedule(spot, tenor, conv.fixed_tenor, cal, bdc)
+                dc = conv.fixed_day_count
+            times = np.asarray(year_fraction(trade, _days(sched), "ACT/365F"), dtype=float)
+            times.setflags(write=False)
+            taus = _taus(sched, dc)
+            taus.setflags(write=False)
+            out.append((kind, tenor, sched, dc, times, taus))
+    return spot, tuple(out)
+
+
 def _solve(f, lo: float, hi: float) -> float:
     flo, fhi = f(lo), f(hi)
     for _ in range(60):
@@ -338,17 +362,11 @@ def isda_discount_curve(trade_date: Any, deposits: Mapping[str, float] | None,
         if unit not in ("M", "Y"):
             raise InvalidParameterError("swaps", tenor, "month or year tenors such as '2Y'")
 
-    spot = cal.add_business_days(cal.adjust(trade, "following"), conv.spot_days)
-    bdc = conv.business_day
-    rows, schedules = [], []
-    for tenor, rate in dep:
-        end = add_tenor(spot, tenor, cal, bdc)
-        rows.append(("deposit", tenor, rate, spot, end))
-        schedules.append(("deposit", [spot, end], conv.deposit_day_count))
-    for tenor, rate in sw:
-        sched = swap_schedule(spot, tenor, conv.fixed_tenor, cal, bdc)
-        rows.append(("swap", tenor, rate, spot, sched[-1]))
-        schedules.append(("swap", sched, conv.fixed_day_count))
+    spot, layout = _layout(trade, conv, cal, tuple(t for t, _ in dep), tuple(t for t, _ in sw))
+    rates = [r for _, r in dep] + [r for _, r in sw]
+    rows = [(kind, tenor, rate, spot, sched[-1])
+            for (kind, tenor, sched, _, _, _), rate in zip(layout, rates, strict=True)]
+    schedules = [(kind, sched, dc) for kind, _, sched, dc, _, _ in layout]
     for i in range(1, len(rows)):
         if rows[i][4] <= rows[i - 1][4]:
             name = "deposits" if rows[i][0] == "deposit" else "swaps"
@@ -357,9 +375,6 @@ def isda_discount_curve(trade_date: Any, deposits: Mapping[str, float] | None,
                 f"a tenor maturing after {rows[i - 1][0]} {rows[i - 1][1]!r} "
                 f"({rows[i - 1][4]}): tenors must be increasing and not duplicated")
 
-    def t(dates: list[_dt.date]) -> np.ndarray:
-        return np.asarray(year_fraction(trade, _days(dates), "ACT/365F"), dtype=float)
-
     pt: list[float] = [0.0]   # pillar times
     lp: list[float] = [0.0]   # log discount factors at the pillars
 
@@ -367,20 +382,16 @@ def isda_discount_curve(trade_date: Any, deposits: Mapping[str, float] | None,
         """ln P on the known pillars plus the trial pillar (pt[-1] is the trial time)."""
         return np.interp(times, pt, lp[:-1] + [x])
 
-    for (kind, sched, dc), row in zip(schedules, rows, strict=True):
-        rate = row[2]
-        times = t(sched)
+    for (kind, _, _, _, times, taus), rate in zip(layout, rates, strict=True):
         pt.append(times[-1])
         lp.append(np.nan)
         if kind == "deposit":
-            target = np.log1p(rate * _taus(sched, dc)[0])
+            target = np.log1p(rate * taus[0])
 
             def f(x: float, times=times, target=target) -> float:
                 y = log_df(times, x)
                 return y[0] - y[-1] - target
         else:
-            taus = _taus(sched, dc)
-
             def f(x: float, times=times, taus=taus, rate=rate) -> float:
                 p = np.exp(log_df(times, x))
                 return rate * np.dot(taus, p[1:]) - (p[0] - p[-1])

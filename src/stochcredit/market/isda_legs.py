@@ -113,11 +113,12 @@ def _accrual_on_default(dk, dr, ds, dc, hk, hr, hs, hc, nodes, ta, tb, ts, piece
 
 @njit(cache=True)
 def _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, st, mat, lo, hi, acc_start, acc_end, pay, frac,
-         bias, piecewise, taylor):
-    """(protection, premium, accrual on default) per unit of one contract (coupons lo:hi)."""
+         bias, piecewise, taylor, prot_from=-1.0):
+    """(protection, premium, accrual on default) per unit of one contract (coupons lo:hi;
+    protection from ``prot_from`` when >= 0, else from the step-in date - 1, the trade date)."""
     half = 1.0 / 730.0 if bias else 0.0
-    prot = _protection(dk, dr, ds, dc, hk, hr, hs, hc, nodes, (max(st, 1) - 1) / 365.0,
-                       mat / 365.0, taylor)
+    t0 = (max(st, 1) - 1) / 365.0 if prot_from < 0.0 else prot_from
+    prot = _protection(dk, dr, ds, dc, hk, hr, hs, hc, nodes, t0, mat / 365.0, taylor)
     p = 0.0
     a = 0.0
     for c in range(lo, hi):
@@ -173,14 +174,40 @@ def _set_hazard(knots, rates, starts, cum, i, h):
 
 @njit(cache=True)
 def _gap(h, i, dk, dr, ds, dc, hk, hr, hs, hc, nodes, mat, offsets, acc_start, acc_end, pay,
-         frac, bias, piecewise, taylor, target, lgd, run, pcs, rebate):
+         frac, bias, piecewise, taylor, target, lgd, run, pcs, rebate, fixed, c0, t_split):
     """Quote gap of contract i with hazard h from pillar i on: LGD prot - run annuity -
-    target (target = upfront P_cs for upfront quotes, 0 for par spreads)."""
+    target (target = upfront P_cs for upfront quotes, 0 for par spreads). ``fixed`` holds the
+    legs up to ``t_split`` (the previous pillar), which do not depend on h; only coupons from
+    ``c0`` on and protection after ``t_split`` are recomputed."""
     _set_hazard(hk, hr, hs, hc, i, h)
-    prot, p, a = _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, 1, mat[i], offsets[i],
-                      offsets[i + 1], acc_start, acc_end, pay, frac, bias, piecewise, taylor)
-    ann = p + a - pcs[i] * rebate[i]
+    prot, p, a = _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, 1, mat[i], c0, offsets[i + 1],
+                      acc_start, acc_end, pay, frac, bias, piecewise, taylor,
+                      t_split if t_split > 0.0 else -1.0)
+    prot += fixed[0]
+    ann = fixed[1] + p + a - pcs[i] * rebate[i]
     return lgd * prot - run[i] * ann - target[i]
+
+
+@njit(cache=True)
+def _fixed_part(i, dk, dr, ds, dc, hk, hr, hs, hc, nodes, mat, offsets, acc_start, acc_end,
+                pay, frac, bias, piecewise, taylor, fixed):
+    """Legs of contract i that only read the curve up to the previous pillar; returns the first
+    coupon that reads beyond it and that pillar's time (0 for the first pillar)."""
+    fixed[0] = 0.0
+    fixed[1] = 0.0
+    if i == 0:
+        return offsets[0], 0.0
+    t_split = hk[i - 1]
+    if mat[i] / 365.0 <= t_split:
+        return offsets[i], 0.0
+    c0 = offsets[i]
+    while c0 < offsets[i + 1] and (pay[c0] - 1) / 365.0 <= t_split:
+        c0 += 1
+    prot, p, a = _one(dk, dr, ds, dc, hk, hr, hs, hc, nodes, 1, mat[i], offsets[i], c0,
+                      acc_start, acc_end, pay, frac, bias, piecewise, taylor)
+    fixed[0] = _protection(dk, dr, ds, dc, hk, hr, hs, hc, nodes, 0.0, t_split, taylor)
+    fixed[1] = p + a
+    return c0, t_split
 
 
 @njit(cache=True)
@@ -200,9 +227,13 @@ def isda_bootstrap(dk, dr, ds, dc, knots, nodes, mat, offsets, acc_start, acc_en
     hc = np.zeros(n)
     for j in range(1, n):
         hs[j] = knots[j - 1]
+    fixed = np.zeros(2)
     for i in range(n):
+        c0, t_split = _fixed_part(i, dk, dr, ds, dc, knots, hr, hs, hc, nodes, mat, offsets,
+                                  acc_start, acc_end, pay, frac, bias, piecewise, taylor, fixed)
         def_args = (dk, dr, ds, dc, knots, hr, hs, hc, nodes, mat, offsets, acc_start, acc_end,
-                    pay, frac, bias, piecewise, taylor, target, lgd, run, pcs, rebate)
+                    pay, frac, bias, piecewise, taylor, target, lgd, run, pcs, rebate, fixed, c0,
+                    t_split)
         f0 = _gap(0.0, i, *def_args)
         if f0 == 0.0:
             continue
