@@ -298,3 +298,27 @@ def test_agrees_with_isda_credit_curve_and_standard_cds_price(discount, risk):
     cs01 = [c.price(discount, bumped_curve).npv - v for c, v in zip(contracts(), npv,
                                                                       strict=True)]
     np.testing.assert_allclose(risk.summary["cs01"], cs01, rtol=0, atol=TOL)
+
+
+def test_distressed_negative_rates_and_upfront_quotes_agree_with_isda_credit_curve():
+    """EUR negative rates; 5,000 bp and 1 bp spread curves; a points-upfront curve."""
+    trade = "2016-05-10"
+    disc = sc.isda_discount_curve(trade, {"1M": -0.00371, "6M": -0.00213, "12M": -0.00079},
+                                  {"2Y": -0.00167, "5Y": -0.00006, "10Y": 0.00396,
+                                   "30Y": 0.00793}, "EUR")
+    tenors = ["6M", "1Y", "2Y", "3Y", "5Y", "7Y", "10Y"]
+    cds = [sc.StandardCDS(trade, m, c, notional=N) for m, c in (("5Y", 0.05), ("3Y", 0.01),
+                                                                  ("10Y", 0.01))]
+    cases = [CreditQuotes(tenors, [0.5, 0.45, 0.4, 0.35, 0.3, 0.28, 0.25]),
+             CreditQuotes(tenors, [1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4]),
+             CreditQuotes(tenors, [0.1, 0.15, 0.2, 0.25, 0.3, 0.33, 0.36], quote_type="upfront",
+                          coupon=0.05)]
+    for q in cases:
+        risk = cds_risk(cds, disc, q, measures=("cs01",))
+        curve = sc.isda_credit_curve(trade, tenors, q.quotes[0], disc, quote_type=q.quote_type,
+                                     coupon=None if q.coupon is None else q.coupon[0])
+        npv = [c.price(disc, curve).npv for c in cds]
+        np.testing.assert_allclose(risk.summary["npv"], npv, rtol=0, atol=1e-12 * N)
+    with pytest.raises(sc.InvalidParameterError, match=r"10Y.*0\.55"):
+        cds_risk(cds, disc, CreditQuotes(tenors, [0.3, 0.35, 0.4, 0.45, 0.5, 0.52, 0.55],
+                                         quote_type="upfront", coupon=0.05))

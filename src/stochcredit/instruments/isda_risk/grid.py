@@ -218,7 +218,7 @@ def bootstrap_batch(tables: list[LegTable], running: np.ndarray, target: np.ndar
                     lgd: np.ndarray, hazards: np.ndarray, first: np.ndarray | int = 0,
                     numerical_fix: str = "taylor", arbitrage: str = "fail",
                     tenors: tuple[str, ...] | None = None, tol: float = 1e-15,
-                    max_iter: int = 50) -> np.ndarray:
+                    max_iter: int = 50, quotes: np.ndarray | None = None) -> np.ndarray:
     """Solve, on each row ``b`` of ``hazards`` (modified in place), pillars ``first[b], ...``.
 
     Quote ``j`` is met when ``lgd·prot_j − running_j·annuity_j + target_j = 0`` per unit notional
@@ -258,14 +258,16 @@ def bootstrap_batch(tables: list[LegTable], running: np.ndarray, target: np.ndar
             np.ascontiguousarray((t.frac * t.p_pay)[lw]), taylor, tol, max_iter)
         if not (ok.all() and np.isfinite(x).all()):
             bad = int(np.flatnonzero(~(ok & np.isfinite(x)))[0])
-            raise InvalidParameterError(f"quotes[{name}]", float(run[bad]),
+            shown = run if quotes is None else quotes[rows, j]
+            raise InvalidParameterError(f"quotes[{name}]", float(shown[bad]),
                                         "a quote the hazard bootstrap can meet",
                                         reason=f"no convergence in {max_iter} Newton steps")
         neg = x < 0
         if neg.any():
             if arbitrage == "fail":
+                shown = run if quotes is None else quotes[rows, j]
                 raise InvalidParameterError(
-                    f"quotes[{name}]", float(run[np.flatnonzero(neg)[0]]),
+                    f"quotes[{name}]", float(shown[np.flatnonzero(neg)[0]]),
                     "quotes implying a non-negative forward hazard",
                     reason=f"the {name} quote implies hazard {x[neg][0]:.3g} < 0; "
                            "pass arbitrage='zero_hazard' or 'ignore'")

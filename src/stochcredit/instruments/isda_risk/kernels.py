@@ -104,6 +104,8 @@ def solve_rows(x0, const, run, lgd, pc0, pk, pa, pd_, pfh, pp0, pp1,
             xn = x - step
             if xn < -0.5:
                 xn = 0.5 * (x - 0.5)
+            elif xn > 4.0 * abs(x) + 1.0:  # the legs flatten at large hazards: no long jumps
+                xn = 4.0 * abs(x) + 1.0
             if abs(xn - x) <= tol * max(1.0, abs(x)):
                 x = xn
                 ok[b] = True

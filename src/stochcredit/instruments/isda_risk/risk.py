@@ -192,7 +192,9 @@ def _flat_hazard(grid: _Grid, j: int, running: np.ndarray, target: np.ndarray,
     c = quote_contract(grid.trade, grid.tenors[j], grid.calendar)
     big = np.array([1e9])
     t = LegTable.build(c, grid.discount, big, np.union1d(_knot_days(grid.discount), [0.0]))
-    h = np.maximum(running / lgd, 1e-4)[:, None].copy()
+    upfront = (running * t.rebate_pv - target) / t.p_settle  # 0 for a par-spread quote
+    years = max(c.maturity / 365.0, 0.25)
+    h = np.maximum((running + upfront / years) / lgd, 1e-4)[:, None].copy()
     bootstrap_batch([t], running[:, None], target[:, None], lgd, h, arbitrage="ignore")
     return h[:, 0], t
 
@@ -221,7 +223,7 @@ def _bootstrap(grid: _Grid, q: CreditQuotes, quotes: np.ndarray, recovery: np.nd
     running, target, guess = _equations(grid, q, quotes, recovery, coupon)
     h = guess if start is None else start.copy()
     return bootstrap_batch(grid.tables, running, target, 1.0 - recovery, h, first=first,
-                           arbitrage=q.arbitrage, tenors=grid.tenors)
+                           arbitrage=q.arbitrage, tenors=grid.tenors, quotes=quotes)
 
 
 def _bumped_upfronts(grid: _Grid, q: CreditQuotes, quotes: np.ndarray, recovery: np.ndarray,
