@@ -38,6 +38,8 @@ _EXPORTS: dict[str, str] = {
     "ConstantCovariance": "stochcredit.dynamics.constant_covariance",
     # models
     "Merton": "stochcredit.models.merton",
+    "merton_credit_spreads": "stochcredit.models.merton",
+    "Bates": "stochcredit.dynamics.bates",
     "CreditGrades": "stochcredit.models.creditgrades",
     "CreditGradesEquity": "stochcredit.models.creditgrades_equity",
     "Firm": "stochcredit.models.multifirm",

@@ -58,6 +58,7 @@ from scipy.special import ndtr, roots_legendre
 
 from ..core import validation as v
 from ..core.errors import InvalidParameterError
+from ..core.protocols import discount_factor
 
 __all__ = ["option_price", "exercise_probability", "METHODS"]
 
@@ -182,14 +183,13 @@ def _prepare(spot, strike, t, rate, dividend, dynamics):
     spot = np.asarray(v.positive("spot", spot))
     strike = np.asarray(v.positive("strike", strike))
     t = np.asarray(v.nonnegative("T", t))
-    rate = np.asarray(v.finite("rate", rate))
+    disc, _ = discount_factor(rate, t)           # a float rate or a DiscountCurve: P(0, T)
     dividend = np.asarray(v.finite("dividend", dividend))
     if not hasattr(dynamics, "char_fn"):
         raise InvalidParameterError("dynamics", dynamics, "an object with char_fn(u, t)")
     cf_shape = np.broadcast_shapes(t.shape, tuple(getattr(dynamics, "param_shape", ())))
     t_cf = np.broadcast_to(t, cf_shape)
-    fwd = spot * np.exp((rate - dividend) * t)
-    disc = np.exp(-rate * t)
+    fwd = spot * np.exp(-dividend * t) / disc
     x = np.log(fwd / strike)
     return t_cf, fwd, disc, x, strike
 
@@ -363,8 +363,11 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
         Spot and strike, ``> 0``.
     T : float or array_like
         Maturity in years, ``>= 0`` (``T = 0`` gives the intrinsic value).
-    rate, dividend : float or array_like
-        Continuously compounded rate and dividend yield.
+    rate : float, array_like or DiscountCurve
+        Continuously compounded rate, or any object with ``discount(t)`` (deterministic rates:
+        the price at ``T`` uses ``P(0, T)``).
+    dividend : float or array_like
+        Continuous dividend yield.
     dynamics : BlackScholes, Heston, MultiFactorHeston or any object with ``char_fn(u, t)``
         Array-valued parameters broadcast against ``T`` (shape ``(P, 1)`` against ``T`` of shape
         ``(M,)`` gives ``(P, M)``).
