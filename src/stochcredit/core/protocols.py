@@ -74,7 +74,8 @@ class VarianceDynamics(Protocol):
 
 
 def discount_factor(rate: object, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """``(P(0, t), r_t)`` for a flat ``rate`` (number/array) or a :class:`DiscountCurve`.
+    """``(P(0, t), r_t)`` for a flat ``rate`` (number/array) or a :class:`DiscountCurve`
+    (``r_t`` broadcasts against ``t``).
 
     With a curve, ``r_t = -ln P(0, t) / t`` (the curve's zero rate; ``r_0`` is taken at
     ``t = 1e-8``), so deterministic-rate formulas written with ``e^{-r T}`` price with ``P(0, T)``.
@@ -89,4 +90,4 @@ def discount_factor(rate: object, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]
         v.positive("rate.discount(t)", disc_pos)
         return disc, -np.log(disc_pos) / tt
     r = np.asarray(v.finite("rate", rate))
-    return np.exp(-r * t), np.broadcast_to(r, np.broadcast_shapes(r.shape, t.shape))
+    return np.exp(-r * t), r

@@ -223,7 +223,7 @@ def _unique_entries(t: np.ndarray, fac: np.ndarray, w: np.ndarray):
     the characteristic function and node plan are needed once per group, whatever the layout.
     """
     n_entries = t.size
-    if n_entries <= 1:
+    if n_entries <= 64:   # a few entries: grouping costs more than it saves
         return t, w, fac, np.arange(n_entries)
     flat = fac.transpose(0, 2, 1).reshape(-1, n_entries)
     varying = [row for row in flat if row[0] != row[-1] or np.any(row != row[0])]
