@@ -43,6 +43,8 @@ _EXPORTS: dict[str, str] = {
     # models
     "Merton": "stochcredit.models.merton",
     "merton_credit_spread_gradient": "stochcredit.models.merton",
+    "merton_credit_spreads": "stochcredit.models.merton",
+    "Bates": "stochcredit.dynamics.bates",
     "CreditGrades": "stochcredit.models.creditgrades",
     "CreditGradesEquity": "stochcredit.models.creditgrades_equity",
     "Firm": "stochcredit.models.multifirm",

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..core.errors import InvalidParameterError
+from ..core.protocols import discount_factor
 from ..core.validation import as_array, choice, in_range, positive
 from ..dynamics.black_scholes import BlackScholes
 from ..dynamics.heston import Heston
@@ -91,10 +92,10 @@ def _n_model_params(model: str) -> int:
 
 
 def _rates(rate, maturities: np.ndarray) -> np.ndarray:
-    """Continuously compounded zero rate to each maturity (a float, or a curve's ``zero_rate``)."""
-    if hasattr(rate, "zero_rate"):
-        return np.broadcast_to(np.asarray(rate.zero_rate(maturities), dtype=float),
-                               maturities.shape)
+    """Continuously compounded zero rate ``-ln P(0,T)/T`` to each maturity (a float, or any
+    DiscountCurve: the Merton put depends on the rate only through ``P(0, T)``)."""
+    if hasattr(rate, "discount"):
+        return np.array(discount_factor(rate, maturities)[1], dtype=float)
     return np.full(maturities.shape, in_range("rate", rate, -0.5, 1.0))
 
 
@@ -287,13 +288,12 @@ def calibrate_merton(model: str, maturities, spreads, asset: float, debt: float,
         x0=None if x0 is None else space.from_dict(x0))
     x, jac = _sort_factors(model, outcome.x, outcome.jacobian)
     params = space.to_dict(x)
-    fitted = merton_spreads(model, x[None, :], mats, asset, debt, rate)[0]
     k = _n_model_params(model)
     debt_fit = asset * params["leverage"] if calibrate_leverage else debt
     fitted_dyn = _dynamics(model, x[None, :k])
     fitted_dyn = _scalar_dynamics(model, fitted_dyn)
-    merton = Merton(asset, debt_fit, rate if not hasattr(rate, "zero_rate") else
-                    float(np.asarray(rate.zero_rate(mats[-1]))), fitted_dyn)
+    merton = Merton(asset, debt_fit, rate, fitted_dyn)   # a curve stays a curve
+    fitted = np.asarray(merton.credit_spread(mats), dtype=float).reshape(mats.shape)
     diagnostics = build_diagnostics(space, x, jac, outcome.message)
     diagnostics["starts"] = [(space.to_dict(sx), f) for sx, f in outcome.starts]
     return CalibrationResult(

@@ -43,6 +43,13 @@ class BlackScholes:
             return self
         return replace(self, vol=np.asarray(self.vol)[..., None])
 
+    def heston_factors(self) -> tuple[tuple, ...]:
+        """Compiled-kernel hook: Black-Scholes is a Heston factor with ``v0 = theta = vol^2``,
+        ``sigma = 0`` (the kernel's stable form is exact there)."""
+        var = np.asarray(self.vol, dtype=float) ** 2
+        return ((var if var.ndim else float(var), 1.0, var if var.ndim else float(var), 0.0,
+                 0.0),)
+
     def log_char_fn(self, u: ArrayLike, t: ArrayLike) -> np.ndarray:
         """``ln E[exp(i u X_t)] = -vol^2 t (u^2 + i u) / 2``."""
         u = np.asarray(u).astype(complex)

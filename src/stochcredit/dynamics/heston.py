@@ -143,6 +143,10 @@ class Heston:
         return replace(self, v0=f(self.v0), kappa=f(self.kappa), theta=f(self.theta),
                        sigma=f(self.sigma), rho=f(self.rho))
 
+    def heston_factors(self) -> tuple[tuple, ...]:
+        """Compiled-kernel hook of the dynamics contract: this law's log-CF is one Heston factor."""
+        return ((self.v0, self.kappa, self.theta, self.sigma, self.rho),)
+
     @property
     def feller(self) -> bool | np.ndarray:
         """``2 kappa theta >= sigma^2`` (variance never touches zero)."""

@@ -58,6 +58,7 @@ from scipy.special import ndtr, roots_legendre
 
 from ..core import validation as v
 from ..core.errors import InvalidParameterError
+from ..core.protocols import discount_factor
 
 __all__ = ["option_price", "exercise_probability", "METHODS"]
 
@@ -182,14 +183,13 @@ def _prepare(spot, strike, t, rate, dividend, dynamics):
     spot = np.asarray(v.positive("spot", spot))
     strike = np.asarray(v.positive("strike", strike))
     t = np.asarray(v.nonnegative("T", t))
-    rate = np.asarray(v.finite("rate", rate))
+    disc, _ = discount_factor(rate, t)           # a float rate or a DiscountCurve: P(0, T)
     dividend = np.asarray(v.finite("dividend", dividend))
     if not hasattr(dynamics, "char_fn"):
         raise InvalidParameterError("dynamics", dynamics, "an object with char_fn(u, t)")
     cf_shape = np.broadcast_shapes(t.shape, tuple(getattr(dynamics, "param_shape", ())))
     t_cf = np.broadcast_to(t, cf_shape)
-    fwd = spot * np.exp((rate - dividend) * t)
-    disc = np.exp(-rate * t)
+    fwd = spot * np.exp(-dividend * t) / disc
     x = np.log(fwd / strike)
     return t_cf, fwd, disc, x, strike
 
@@ -216,8 +216,36 @@ def _bs_parts(fwd, strike, w, x):
     return np.maximum(call, 0.0), np.maximum(put, 0.0), ndtr(d2), ndtr(-d2)
 
 
+def _unique_entries(t: np.ndarray, fac: np.ndarray, w: np.ndarray):
+    """Group entries by unique (maturity, parameter set): ``(t, w, fac, inverse)`` of the groups.
+
+    A meshgrid or a flat (strike, maturity) quote table repeats each maturity once per strike;
+    the characteristic function and node plan are needed once per group, whatever the layout.
+    """
+    n_entries = t.size
+    if n_entries <= 64:   # a few entries: grouping costs more than it saves
+        return t, w, fac, np.arange(n_entries)
+    flat = fac.transpose(0, 2, 1).reshape(-1, n_entries)
+    varying = [row for row in flat if row[0] != row[-1] or np.any(row != row[0])]
+    order = np.lexsort([*varying[::-1], t])           # sort by maturity, then parameters
+    cols = [t, *varying]
+    new = np.ones(n_entries, dtype=bool)
+    new[1:] = np.any([np.diff(c[order]) != 0 for c in cols], axis=0)
+    if new.all():
+        return t, w, fac, np.arange(n_entries)
+    inverse = np.empty(n_entries, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    first = order[new]
+    return (np.ascontiguousarray(t[first]), np.ascontiguousarray(w[first]),
+            np.ascontiguousarray(fac[:, first, :]), inverse)
+
+
 def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol):
-    """sum_k Re[e^{i u_k x} g_k] through the numba kernels, or None if not applicable."""
+    """sum_k Re[e^{i u_k x} g_k] through the numba kernels, or None if not applicable.
+
+    Applies to any dynamics whose log-CF is a sum of Heston factors (the contract's compiled
+    kernel hook ``heston_factors()``, see :class:`~stochcredit.core.protocols.HestonFactorKernel`).
+    """
     from . import fourier_kernels as fk
 
     if not fk.AVAILABLE:
@@ -225,19 +253,19 @@ def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol):
     fac = fk.affine_factors(dynamics, t_cf.shape)
     if fac is None:
         return None
-    n_entries = t_cf.size
     shape = np.broadcast_shapes(x.shape, t_cf.shape)
     xb = np.ascontiguousarray(np.broadcast_to(x, shape).ravel())
-    if shape == t_cf.shape:
-        idx = np.arange(n_entries)
-        xmax = np.abs(xb)
-    else:
-        idx = np.ascontiguousarray(np.broadcast_to(np.arange(n_entries).reshape(t_cf.shape),
-                                                   shape).ravel())
-        xmax = np.zeros(n_entries)
-        np.maximum.at(xmax, idx, np.abs(xb))
     t = np.ascontiguousarray(t_cf, dtype=float).ravel()
     wf = np.ascontiguousarray(np.broadcast_to(w, t_cf.shape), dtype=float).ravel()
+    t, wf, fac, group = _unique_entries(t, fac, wf)
+    n_entries = t.size
+    if shape == t_cf.shape:
+        idx = np.ascontiguousarray(group, dtype=np.int64)
+    else:
+        idx = np.ascontiguousarray(group[np.broadcast_to(
+            np.arange(t_cf.size).reshape(t_cf.shape), shape).ravel()], dtype=np.int64)
+    xmax = np.zeros(n_entries)
+    np.maximum.at(xmax, idx, np.abs(xb))
     v0, kappa, theta, sigma, rho = fac
     panels = np.empty((n_entries, 2))
     counts = np.empty((n_entries, 4), dtype=np.int64)   # n_A, k_A, n_B, k_B
@@ -335,8 +363,11 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
         Spot and strike, ``> 0``.
     T : float or array_like
         Maturity in years, ``>= 0`` (``T = 0`` gives the intrinsic value).
-    rate, dividend : float or array_like
-        Continuously compounded rate and dividend yield.
+    rate : float, array_like or DiscountCurve
+        Continuously compounded rate, or any object with ``discount(t)`` (deterministic rates:
+        the price at ``T`` uses ``P(0, T)``).
+    dividend : float or array_like
+        Continuous dividend yield.
     dynamics : BlackScholes, Heston, MultiFactorHeston or any object with ``char_fn(u, t)``
         Array-valued parameters broadcast against ``T`` (shape ``(P, 1)`` against ``T`` of shape
         ``(M,)`` gives ``(P, M)``).

@@ -4,8 +4,10 @@ Same mathematics and quadrature rules as :mod:`stochcredit.engines.fourier` (Lew
 Black-Scholes control variate, decay scan, two Gauss-Legendre panels), but fused per
 (parameter set, maturity): the characteristic function (H-1, stable form, summed over factors)
 is evaluated scalar by scalar, each entry gets exactly the node count it needs (no common
-maximum), and the strike sum is a plain loop. Used automatically for ``BlackScholes``, ``Heston``
-and ``MultiFactorHeston``; other dynamics take the numpy path.
+maximum), and the strike sum is a plain loop. Used automatically for every dynamics object that
+offers the contract's compiled-kernel hook ``heston_factors()`` (a tuple of
+``(v0, kappa, theta, sigma, rho)`` factors whose log-CFs add up; see
+:class:`stochcredit.core.protocols.HestonFactorKernel`); other dynamics take the numpy path.
 """
 
 from __future__ import annotations
@@ -20,10 +22,6 @@ try:  # numba is a dependency, but keep the engine importable without a compiler
 except ImportError:  # pragma: no cover
     njit = None
 
-from ..dynamics.black_scholes import BlackScholes
-from ..dynamics.heston import Heston
-from ..dynamics.multifactor_heston import MultiFactorHeston
-
 __all__ = ["AVAILABLE", "affine_factors", "plan_nodes", "fill_integrand", "phase_sums"]
 
 AVAILABLE = njit is not None
@@ -31,15 +29,11 @@ AVAILABLE = njit is not None
 
 def affine_factors(dynamics, cf_shape):
     """``(5, E, J)`` array (v0, kappa, theta, sigma, rho) of the dynamics broadcast to
-    ``cf_shape`` (``E`` entries, ``J`` factors), or ``None`` outside the Heston family."""
-    if isinstance(dynamics, BlackScholes):
-        var = np.asarray(dynamics.vol, dtype=float) ** 2
-        factors = [(var, 1.0, var, 0.0, 0.0)]
-    elif isinstance(dynamics, Heston):
-        factors = [(dynamics.v0, dynamics.kappa, dynamics.theta, dynamics.sigma, dynamics.rho)]
-    elif isinstance(dynamics, MultiFactorHeston):
-        factors = [(f.v0, f.kappa, f.theta, f.sigma, f.rho) for f in dynamics.factors]
-    else:
+    ``cf_shape`` (``E`` entries, ``J`` factors), or ``None`` when the dynamics does not offer the
+    ``heston_factors()`` hook (or returns ``None`` from it)."""
+    hook = getattr(dynamics, "heston_factors", None)
+    factors = hook() if callable(hook) else None
+    if not factors:
         return None
     size = 1
     for n in cf_shape:

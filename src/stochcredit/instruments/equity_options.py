@@ -26,8 +26,9 @@ def european_option(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: Arra
         Strike ``K > 0``.
     T : float or array_like
         Maturity in years, ``>= 0``.
-    rate : float or array_like
-        Continuously compounded risk-free rate (decimal).
+    rate : float, array_like or DiscountCurve
+        Continuously compounded risk-free rate (decimal), or a curve with ``discount(t)``: the
+        price at ``T`` then uses ``P(0, T)`` (deterministic rates).
     dynamics : BlackScholes, Heston, MultiFactorHeston or any object with ``char_fn(u, t)``
         Array-valued parameters broadcast against ``T``.
     kind : {"call", "put"}

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 
 from ..core import validation as v
 from ..core.errors import InvalidParameterError
+from ..core.protocols import discount_factor
 from ..dynamics.black_scholes import BlackScholes
 from ..dynamics.heston import Heston
 from ..dynamics.multifactor_heston import MultiFactorHeston
@@ -95,9 +96,10 @@ def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLi
         Debt maturities ``T > 0`` in years, e.g. shape ``(M,)``.
     asset, debt : float or array_like
         Asset value ``S_0 > 0`` and debt face ``B > 0`` (only ``B/S_0`` matters).
-    rate : float or array_like
-        Continuously compounded risk-free rate.
-    dynamics : BlackScholes, Heston or MultiFactorHeston
+    rate : float, array_like or DiscountCurve
+        Continuously compounded risk-free rate, or a curve with ``discount(t)`` (the spread at
+        ``T`` then uses ``P(0, T)``; it is the spread over the curve's zero rate to ``T``).
+    dynamics : any dynamics object (BlackScholes, Heston, MultiFactorHeston, Bates, ...)
         Parameters may be arrays: give them shape ``(P, 1)`` to evaluate ``P`` parameter sets
         against ``M`` maturities in one call; a ``MultiFactorHeston`` of factors with ``(P, 1)``
         parameters works the same way.
@@ -133,10 +135,10 @@ def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLi
     """
     t = np.asarray(v.positive("maturities", maturities))
     debt = np.asarray(v.positive("debt", debt))
-    rate = np.asarray(v.finite("rate", rate))
+    disc, _ = discount_factor(rate, t)
     put = option_price(asset, debt, t, rate, dynamics, kind="put", n_nodes=n_nodes,
                        method=method, tol=tol)
-    ratio = np.minimum(put * np.exp(rate * t) / debt, 1.0)
+    ratio = np.minimum(put / disc / debt, 1.0)
     with np.errstate(divide="ignore"):
         out = -np.log1p(-ratio) / t
     return out
@@ -189,9 +191,11 @@ class Merton:
         Asset value ``S_0 > 0``.
     debt : float
         Face value ``B > 0`` of the zero-coupon debt.
-    rate : float
-        Continuously compounded risk-free rate.
-    dynamics : BlackScholes, Heston or MultiFactorHeston
+    rate : float or DiscountCurve
+        Continuously compounded risk-free rate, or any object with ``discount(t)``
+        (deterministic rates: maturity ``T`` uses ``P(0, T)``).
+    dynamics : any dynamics object with ``char_fn`` (BlackScholes, Heston, MultiFactorHeston,
+        Bates, a covariance model's marginal, ...)
         Asset dynamics (array-valued parameters broadcast against ``T``).
 
     Examples
@@ -211,7 +215,8 @@ class Merton:
     def __post_init__(self) -> None:
         object.__setattr__(self, "asset", v.positive("asset", self.asset))
         object.__setattr__(self, "debt", v.positive("debt", self.debt))
-        object.__setattr__(self, "rate", v.finite("rate", self.rate))
+        if not hasattr(self.rate, "discount"):
+            object.__setattr__(self, "rate", v.finite("rate", self.rate))
         if not hasattr(self.dynamics, "char_fn"):
             raise InvalidParameterError("dynamics", self.dynamics,
                                         "a dynamics object with char_fn (BlackScholes, Heston, "
@@ -226,7 +231,7 @@ class Merton:
         """``D_0 = S_0 - C(S_0, B, T) = B e^{-rT} - P(S_0, B, T)`` (H-3)."""
         T = np.asarray(v.nonnegative("T", T))
         put = option_price(self.asset, self.debt, T, self.rate, self.dynamics, kind="put")
-        out = self.debt * np.exp(-self.rate * T) - put
+        out = self.debt * discount_factor(self.rate, T)[0] - put
         return float(out) if np.ndim(out) == 0 else out
 
     def credit_spread(self, T: ArrayLike) -> float | np.ndarray:
