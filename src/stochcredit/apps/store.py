@@ -11,10 +11,11 @@ Tables
 ``runs``: ``run_id, task, universe, universe_hash, options`` (JSON of every setting needed to
 resume), ``n_items, created, finished, status`` (``running``/``done``), ``version``.
 
-``results``: ``run_id, item_key, seq`` (row of the universe), ``name, date, model, source, lines, inputs_hash, status``
-(``ok``/``error``), ``error, params`` (JSON), ``fit_error, fitted`` (JSON), ``extra`` (JSON),
-``seconds, worker, version, written``. The primary key ``(run_id, item_key, model)`` makes a
-second write of a row impossible; all models of one name are written in one transaction.
+``results``: ``run_id, item_key, seq`` (row of the universe), ``name, date, model, source,
+lines, inputs_hash, status`` (``ok``/``error``), ``error, params`` (JSON), ``fit_error,
+fitted`` (JSON), ``extra`` (JSON), ``seconds, worker, version, written``. The primary key
+``(run_id, item_key, model)`` makes a second write of a row impossible; all models of one
+name are written in one transaction.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from ..core.errors import InvalidParameterError
 
 __all__ = ["ResultsStore", "new_run_id", "RESULT_COLUMNS"]
 
-RESULT_COLUMNS = ("run_id", "item_key", "seq", "name", "date", "model", "source", "lines", "inputs_hash",
-                  "status", "error", "params", "fit_error", "fitted", "extra", "seconds", "worker",
-                  "version", "written")
+RESULT_COLUMNS = ("run_id", "item_key", "seq", "name", "date", "model", "source", "lines",
+                  "inputs_hash", "status", "error", "params", "fit_error", "fitted", "extra",
+                  "seconds", "worker", "version", "written")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -172,8 +173,8 @@ class ResultsStore:
         """
         self.run(run_id)
         with self._connect() as con:
-            df = pd.read_sql_query("SELECT * FROM results WHERE run_id = ? ORDER BY seq, rowid", con,
-                                   params=(run_id,))
+            df = pd.read_sql_query("SELECT * FROM results WHERE run_id = ? "
+                                   "ORDER BY seq, rowid", con, params=(run_id,))
         for k in ("params", "fitted", "extra"):
             df[k] = [json.loads(x) if x else {} for x in df[k]]
         front = ["name", "date", "model", "status", "error", "fit_error"]

@@ -258,6 +258,10 @@ def run_universe(task: str | UniverseTask, universe: str | Path, store: str | Pa
     path = Path(universe)
     rows, meta = read_quote_rows(path, date=date)
     rows = _subset(rows, names, limit)
+    if spec.kind == "treasury" and rows and not any(r.date for r in rows):
+        raise InvalidParameterError("date", None, "known for the Treasury discount curve",
+                                    f"{path.name} has no date column and no date in its name: "
+                                    "pass --date YYYY-MM-DD, --rate or --curve")
     st = ResultsStore(store)
     run_id = run_id or new_run_id()
     options_saved = {"task": asdict(task), "curve": asdict(spec), "date": date,
