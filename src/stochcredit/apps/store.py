@@ -122,6 +122,7 @@ class ResultsStore:
             if isinstance(rec.get("lines"), list | tuple):
                 rec["lines"] = ",".join(str(x) for x in rec["lines"])
             rec.setdefault("written", _now())
+            rec["error"] = rec.get("error") or ""
             recs.append(tuple(rec.get(c) for c in RESULT_COLUMNS))
         if not recs:
             return 0
