@@ -123,7 +123,13 @@ class BlockRNG:
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def standard_normal(self, size=None) -> np.ndarray:
-        return self._draw("standard_normal", (), size)
+        size = (size,) if np.isscalar(size) else tuple(size)
+        if size[0] != self.n:
+            raise InvalidParameterError("size", size, f"with {self.n} paths on axis 0")
+        out = np.empty(size)
+        for gen, sl in zip(self.gens, self.slices, strict=True):  # written in place, no copy
+            gen.standard_normal(out=out[sl])
+        return out
 
     def normal(self, loc=0.0, scale=1.0, size=None) -> np.ndarray:
         return self._draw("normal", (loc, scale), size)

@@ -28,6 +28,8 @@ from .cir import cir_step_exact
 from .multifirm_result import MultiFirmSimulationResult, p_gbm
 from .wishart import WishartAhdidaAlfonsiStepper, WishartEulerStepper, WishartExactStepper
 
+_BLOCK = chunking.BLOCK  # a compile-time constant for the kernels
+
 try:  # numba is a dependency, but keep the engine usable without a compiler
     from numba import njit
 except ImportError:  # pragma: no cover
@@ -154,16 +156,17 @@ _pair = njit(cache=True, nogil=True, inline="always")(_pair_update) if njit else
 
 
 def _asset_step_kernel(x, w, integrated, sig_prev, sig_next, h, z, sums):
+    """``sums[b]``: sums of ``w_i`` and of ``prod_i w_i`` over the pairs of block ``b``
+    (``b = p // BLOCK``; per-block sums keep the result independent of the chunking)."""
     n_pairs, n = integrated.shape
     dc = np.empty((n, n))
     low = np.zeros((n, n))
-    for k in range(n + 1):
-        sums[k] = 0.0
+    sums[:] = 0.0
     for p in range(n_pairs):
         for i in range(n):
             for j in range(n):
                 dc[i, j] = 0.5 * h * (sig_prev[p, i, j] + sig_next[p, i, j])
-        _pair(p, dc, low, x, w, integrated, z[p], sums)
+        _pair(p, dc, low, x, w, integrated, z[p], sums[p // _BLOCK])
 
 
 def _wishart_fused_kernel(xou, decay, chol_v, normals, sigma, x, w, integrated, h, sums):
@@ -173,8 +176,7 @@ def _wishart_fused_kernel(xou, decay, chol_v, normals, sigma, x, w, integrated, 
     tmp = np.empty((n, kdim))
     dc = np.empty((n, n))
     low = np.zeros((n, n))
-    for k in range(n + 1):
-        sums[k] = 0.0
+    sums[:] = 0.0
     for p in range(n_pairs):
         for i in range(n):
             for c in range(kdim):
@@ -194,7 +196,7 @@ def _wishart_fused_kernel(xou, decay, chol_v, normals, sigma, x, w, integrated, 
                 dc[j, i] = dc[i, j]
                 sigma[p, i, j] = acc
                 sigma[p, j, i] = acc
-        _pair(p, dc, low, x, w, integrated, normals[p, n * kdim:], sums)
+        _pair(p, dc, low, x, w, integrated, normals[p, n * kdim:], sums[p // _BLOCK])
 
 
 _wishart_fused = njit(cache=True, nogil=True)(_wishart_fused_kernel) if njit else None
@@ -202,8 +204,10 @@ _wishart_fused = njit(cache=True, nogil=True)(_wishart_fused_kernel) if njit els
 
 def _asset_step_numpy(x, w, integrated, sig_prev, sig_next, h, z, sums):
     asset_step_reference(x, w, integrated, sig_prev, sig_next, h, z)
-    sums[:-1] = w.sum(axis=(0, 1))
-    sums[-1] = w.prod(axis=2).sum()
+    for b in range(sums.shape[0]):
+        wb = w[:, b * _BLOCK:(b + 1) * _BLOCK]
+        sums[b, :-1] = wb.sum(axis=(0, 1))
+        sums[b, -1] = wb.prod(axis=2).sum()
 
 
 _asset_step = njit(cache=True, nogil=True)(_asset_step_kernel) if njit else _asset_step_numpy
@@ -337,7 +341,7 @@ def simulate_joint_default(x0, covariance, horizon: float, n_paths: int,
         rng = chunking.BlockRNG(seed, start, stop, np.random.SFC64)
         p = stop - start
         stepper = covariance_stepper(covariance, grid.h, p, rng, scheme)
-        sums = np.zeros(n + 1)
+        sums = np.zeros((-(-p // chunking.BLOCK), n + 1))  # per block: chunking-independent
         x = np.broadcast_to(x0, (2, p, n)).copy()
         w = np.ones((2, p, n))
         integrated = np.zeros((p, n))
@@ -366,10 +370,9 @@ def simulate_joint_default(x0, covariance, horizon: float, n_paths: int,
                 step_fn(x, w, integrated, np.ascontiguousarray(sig_prev), sig_next, grid.h, z,
                         sums)
                 sig_prev = sig_next
-            for sl in chunking.block_slices(0, p):
-                wb = w[:, sl].copy()
-                marg_sum[k] += wb.sum(axis=(0, 1))
-                joint_sum[k] += wb.prod(axis=2).sum()
+            for row in sums:  # block order, whatever the chunks
+                marg_sum[k] += row[:-1]
+                joint_sum[k] += row[-1]
             if start == 0:
                 sample[k] = sig_next[:n_sample]
             if rec_pos < n_rec and grid.record[rec_pos] == k:
