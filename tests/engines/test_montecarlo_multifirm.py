@@ -64,7 +64,7 @@ def test_numba_kernel_equals_numpy_reference():
     w = rng.uniform(0.0, 1.0, (2, p, n))
     z = rng.standard_normal((p, n))
     integ = np.zeros((p, n))
-    x2, w2, integ2, sums = x.copy(), w.copy(), integ.copy(), np.zeros(n + 1)
+    x2, w2, integ2, sums = x.copy(), w.copy(), integ.copy(), np.zeros((1, n + 1))  # 1 block
     mf.asset_step_reference(x, w, integ, sig_prev, sig_next, 1 / 48, z)
     mf._asset_step(x2, w2, integ2, sig_prev, sig_next, 1 / 48, z, sums)
     # the kernel uses chol(dC), the reference a symmetric root: same law, different paths, so
@@ -72,13 +72,13 @@ def test_numba_kernel_equals_numpy_reference():
     np.testing.assert_allclose(integ2, integ, rtol=1e-14)
     np.testing.assert_allclose(x2.sum(axis=0), x.sum(axis=0), rtol=1e-12)  # +Z and -Z cancel
     assert np.all((w2 >= 0) & (w2 <= 1))
-    np.testing.assert_allclose(sums[:-1], w2.sum(axis=(0, 1)))
+    np.testing.assert_allclose(sums[0, :-1], w2.sum(axis=(0, 1)))
     # one firm: chol = symmetric root, so the two agree exactly
     x, w, integ = x[:, :, :1].copy(), w[:, :, :1].copy(), np.zeros((p, 1))
     x2, w2, integ2 = x.copy(), w.copy(), integ.copy()
     s1, s2 = sig_prev[:, :1, :1].copy(), sig_next[:, :1, :1].copy()
     mf.asset_step_reference(x, w, integ, s1, s2, 1 / 48, z[:, :1].copy())
-    mf._asset_step(x2, w2, integ2, s1, s2, 1 / 48, z[:, :1].copy(), np.zeros(2))
+    mf._asset_step(x2, w2, integ2, s1, s2, 1 / 48, z[:, :1].copy(), np.zeros((1, 2)))
     np.testing.assert_allclose(x2, x, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(w2, w, rtol=1e-12, atol=1e-15)
 

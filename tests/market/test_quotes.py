@@ -69,7 +69,7 @@ def test_read_quotes_detects_formats(tmp_path):
 def test_read_quotes_rejects_bad_input(tmp_path):
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"name": ["X"], "maturity": [1.0], "spread": [-0.01]}).to_csv(bad, index=False)
-    with pytest.raises(InvalidParameterError, match="spread of X"):
+    with pytest.raises(InvalidParameterError, match="line 2, column 'spread', value '-0.01'"):
         read_quotes(bad)
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n")

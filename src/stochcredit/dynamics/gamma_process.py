@@ -100,7 +100,8 @@ class GammaProcess:
         return stats.gamma(self.shape_rate * float(positive("t", t)), scale=self.scale)
 
     def simulate(self, horizon: float, n_steps: int, n_paths: int, seed: int | None = 0,
-                 start: float = 0.0, factor: float = 1.0) -> GammaPaths:
+                 start: float = 0.0, factor: float = 1.0,
+                 memory_budget: float | None = None) -> GammaPaths:
         """Exact paths of ``start + factor · G_t`` on ``n_steps`` equal steps up to ``horizon``.
 
         Parameters
@@ -110,24 +111,36 @@ class GammaProcess:
         n_steps, n_paths : int
             Number of time steps and of paths (``>= 1``).
         seed : int or None
-            Seed of ``numpy.random.default_rng``; the same seed gives the same paths.
+            Seed of the path-block streams (``SeedSequence(seed, spawn_key=(block,))``); the same
+            seed gives the same paths whatever the memory budget. None: fresh entropy.
         start : float
             Value at time 0.
         factor : float
             Multiplier of the process (``1 − R`` in the seed's CDS-rate paths), ``> 0``.
+        memory_budget : float, optional
+            Bytes allowed (default 1/8 of the machine's memory): the increments are drawn in
+            chunks of paths; the returned paths themselves must fit, else InvalidParameterError
+            before any allocation.
         """
+        from ..core import chunking
+
         horizon = float(positive("horizon", horizon))
         n_steps = integer("n_steps", n_steps, minimum=1)
         n_paths = integer("n_paths", n_paths, minimum=1)
         start = float(finite("start", start))
         factor = float(positive("factor", factor))
-        rng = np.random.default_rng(seed)
+        seed = np.random.SeedSequence().entropy if seed is None else integer("seed", seed,
+                                                                              minimum=0)
+        chunks = chunking.plan(n_paths, 8.0 * n_steps, 8.0 * n_paths * (n_steps + 1),
+                               memory_budget, "n_paths")
         dt = horizon / n_steps
-        increments = rng.gamma(self.shape_rate * dt, self.scale, size=(n_paths, n_steps))
         values = np.empty((n_paths, n_steps + 1))
         values[:, 0] = start
-        np.cumsum(increments, axis=1, out=values[:, 1:])
-        values[:, 1:] = start + factor * values[:, 1:]
+        for lo, hi in chunks:
+            rng = chunking.BlockRNG(seed, lo, hi)
+            increments = rng.gamma(self.shape_rate * dt, self.scale, size=(hi - lo, n_steps))
+            np.cumsum(increments, axis=1, out=values[lo:hi, 1:])
+            values[lo:hi, 1:] = start + factor * values[lo:hi, 1:]
         return GammaPaths(times=np.linspace(0.0, horizon, n_steps + 1), values=values)
 
 

@@ -85,17 +85,22 @@ def first_to_default_spread(result, maturity: float | None = None, discount: Any
     rec_t = np.asarray(result.record_times)
     keep = rec_t <= maturity + 1e-12
     t_k = rec_t[keep]
-    pairs = result.pair_joint_survival()[keep]                 # (n_t, n_pairs)
     if t_k.size < 2:
         return Estimate(spread, float("nan"))
-    drop = pairs[:-1] - pairs[1:]                               # default mass per interval
+    mean, cov = result.joint_survival_moments()               # over pairs, at record times
+    mean, cov = mean[keep], cov[np.ix_(keep, keep)]
     mid = 0.5 * (t_k[:-1] + t_k[1:])
     d_mid = np.asarray(disc.discount(mid))
     d_end = np.asarray(disc.discount(t_k[1:]))
     dt = np.diff(t_k)
-    prot = (1.0 - recovery) * (d_mid @ drop)
-    ann = (dt * d_end) @ pairs[1:] + (0.5 * dt * d_mid) @ drop
-    s_hat = prot.mean() / ann.mean()
-    resid = prot - s_hat * ann
-    se = float(resid.std(ddof=1) / (np.sqrt(resid.size) * ann.mean()))
+    # per pair, prot = a.g and ann = b.g are linear in the joint survival g at the record times
+    diff = np.zeros((t_k.size - 1, t_k.size))                  # drop = diff @ g
+    diff[np.arange(t_k.size - 1), np.arange(t_k.size - 1)] = 1.0
+    diff[np.arange(t_k.size - 1), np.arange(1, t_k.size)] = -1.0
+    a = (1.0 - recovery) * (d_mid @ diff)
+    b = (0.5 * dt * d_mid) @ diff
+    b[1:] += dt * d_end
+    s_hat = (a @ mean) / (b @ mean)
+    c = a - s_hat * b
+    se = float(np.sqrt(max(c @ cov @ c, 0.0) / result.n_pairs) / (b @ mean))
     return Estimate(spread, se)

@@ -160,10 +160,18 @@ def read_quotes(path: str | Path) -> pd.DataFrame:
       ``leverage`` (debt/asset) — one row per quote;
     - CDX: ``Ticker, 3Y, 5Y, ..., Recovery`` with spreads in bp;
     - Markit: ``Ticker, ..., Spread6m, ..., Recovery`` with percent strings.
+
+    A malformed cell raises :class:`InvalidParameterError` naming the file, line, column and
+    value (:func:`stochcredit.market.quote_rows.read_quote_rows` reports them row by row instead).
     """
+    from .quote_rows import read_quote_rows
+
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file or directory", str(path))
+    rows, _ = read_quote_rows(path, date_from_name=False)  # every cell checked, line by line
+    bad = [r for r in rows if r.error]
+    if bad:
+        more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
+        raise InvalidParameterError(f"quotes: {bad[0].error}{more}")
     header = pd.read_csv(path, nrows=0).columns
     cols = {c.lower() for c in header}
     if {"name", "maturity", "spread"} <= cols:

@@ -126,7 +126,9 @@ class MultiFirmCreditGrades:
                                   dynamics=self.covariance.marginal(i), dividend=f.dividend)
 
     def simulate(self, T: float, n_paths: int, steps_per_year: int = 48, seed: int = 0,
-                 scheme: str = "auto", record_per_year: int = 4) -> MultiFirmSimulationResult:
+                 scheme: str = "auto", record_per_year: int = 4,
+                 memory_budget: float | None = None, keep_paths: bool | None = None,
+                 progress=None) -> MultiFirmSimulationResult:
         """Joint default by Monte Carlo (§H): covariance paths, antithetic log-asset paths and
         bridge-corrected barrier monitoring.
 
@@ -143,7 +145,14 @@ class MultiFirmCreditGrades:
         scheme : str
             Wishart scheme: ``"auto"``, ``"exact"``, ``"ahdida_alfonsi"``, ``"euler"``.
         record_per_year : int
-            How often per year per-path weights are kept (for curve standard errors).
+            How often per year moments of the weights are kept (for curve standard errors).
+        memory_budget : float, optional
+            Bytes the simulation may use (default 1/8 of the machine's memory); the paths run
+            in chunks, with the same result whatever the budget.
+        keep_paths : bool, optional
+            Keep per-path weights (default: when small).
+        progress : callable, optional
+            ``progress(pairs_done, pairs_total)`` after each chunk.
 
         Returns
         -------
@@ -154,7 +163,9 @@ class MultiFirmCreditGrades:
         """
         return simulate_joint_default(self.distances_to_default, self.covariance, T, n_paths,
                                       steps_per_year=steps_per_year, seed=seed, scheme=scheme,
-                                      record_per_year=record_per_year)
+                                      record_per_year=record_per_year,
+                                      memory_budget=memory_budget, keep_paths=keep_paths,
+                                      progress=progress)
 
     def to_frame(self) -> pd.DataFrame:
         """The firms' data and distances to default, one row per firm."""

@@ -2,7 +2,8 @@
 
 Every estimator is a mean over covariance paths of the antithetic pair mean ``(f(+Z) + f(-Z))/2``,
 so standard errors are ``std(pair means)/sqrt(n_pairs)``. Ratios (default correlation) use the
-delta method on the vector of pair means.
+delta method on the vector of pair means. The engine accumulates the sums of the pair means and
+of their products (``moments``), so memory does not grow with the number of paths.
 """
 
 from __future__ import annotations
@@ -46,18 +47,20 @@ def _default_corr(q_i, q_j, q_ij):
 
 @dataclass(frozen=True, eq=False)
 class MultiFirmSimulationResult:
-    """Simulated survival weights of n firms.
+    """Simulated survival weights of n firms, summarised by their moments.
 
     Attributes
     ----------
     times : ndarray
         Simulation grid ``0 = t_0 < ... < t_N = T``.
     record_times : ndarray
-        Times (a subset of ``times``, always including 0 and T) with per-path weights.
-    weights : ndarray, shape (n_record, 2, n_pairs, n)
-        Bridge-corrected survival weights; axis 1 is the antithetic sign.
-    integrated_variance : ndarray, shape (n_pairs, n)
-        ``int_0^T Sigma_ii`` per covariance path (trapezoid).
+        Times (a subset of ``times``, always including 0 and T) with moments (and per-path
+        weights when kept).
+    weights : ndarray, shape (n_record, 2, n_pairs, n), or None
+        Bridge-corrected survival weights (axis 1: the antithetic sign), when kept
+        (``keep_paths``).
+    integrated_variance : ndarray, shape (n_pairs, n), or None
+        ``int_0^T Sigma_ii`` per covariance path (trapezoid), when kept.
     mean_survival, mean_joint_survival : ndarray
         Grid means of ``w_i`` and ``prod_i w_i`` at every grid time.
     mean_correlation : ndarray, shape (n_record, n, n)
@@ -66,22 +69,35 @@ class MultiFirmSimulationResult:
         The first few simulated covariance paths (for plots).
     x0 : ndarray
         Initial log-distances to default.
+    n_pairs : int
+        Antithetic pairs simulated.
+    moments : (ndarray, ndarray)
+        Sums over pairs of the pair-mean features ``f = (w_i, w_i w_j (i<j), prod_i w_i)`` and of
+        ``f f'`` at each record time: shapes ``(n_record, m)`` and ``(n_record, m, m)``.
+    joint_moments : ndarray, shape (n_record, n_record)
+        Sums over pairs of ``g g'``, ``g`` the pair's joint survival at the record times.
+    conditional_moments : (ndarray, ndarray)
+        Sums of ``P_GBM(x_i0, I_i)`` and of its square over pairs (H.7).
     """
 
     times: np.ndarray
     record_times: np.ndarray
-    weights: np.ndarray
-    integrated_variance: np.ndarray
+    weights: np.ndarray | None
+    integrated_variance: np.ndarray | None
     mean_survival: np.ndarray
     mean_joint_survival: np.ndarray
     mean_correlation: np.ndarray
     sample_covariance: np.ndarray
     x0: np.ndarray
+    n_pairs: int = 0
+    moments: tuple = ()
+    joint_moments: np.ndarray | None = None
+    conditional_moments: tuple = ()
 
     @property
     def n(self) -> int:
         """Number of firms."""
-        return self.weights.shape[-1]
+        return int(np.size(self.x0))
 
     @property
     def horizon(self) -> float:
@@ -91,7 +107,7 @@ class MultiFirmSimulationResult:
     @property
     def n_paths(self) -> int:
         """Number of asset paths (2 per covariance path)."""
-        return 2 * self.weights.shape[2]
+        return 2 * self.n_pairs
 
     def _slot(self, t: float | None) -> int:
         if t is None:
@@ -107,20 +123,61 @@ class MultiFirmSimulationResult:
             raise InvalidParameterError(name, i, f"a firm index in [0, {self.n - 1}]")
         return int(i)
 
-    def _pairs(self, t: float | None) -> np.ndarray:
-        return self.weights[self._slot(t)]  # (2, n_pairs, n)
+    def _col(self, i: int, j: int | None = None) -> int:
+        """Feature column of ``w_i`` (``j`` None), ``w_i w_j`` or (``i = -1``) the product."""
+        n = self.n
+        if i < 0:
+            return n + n * (n - 1) // 2
+        if j is None:
+            return i
+        i, j = min(i, j), max(i, j)
+        return n + i * (2 * n - i - 1) // 2 + (j - i - 1)
+
+    def _moments(self, slot: int, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and covariance (ddof 1) of pair-mean features ``cols`` over the pairs."""
+        s1, s2 = self.moments
+        n = self.n_pairs
+        mean = s1[slot, cols] / n
+        cov = (s2[slot][np.ix_(cols, cols)] - n * np.outer(mean, mean)) / max(n - 1, 1)
+        return mean, cov
+
+    def _linear(self, slot: int, coef: dict[int, float], const: float = 0.0) -> Estimate:
+        cols = list(coef)
+        c = np.array([coef[k] for k in cols])
+        mean, cov = self._moments(slot, cols)
+        n = self.n_pairs
+        se = float(np.sqrt(max(c @ cov @ c, 0.0) / n)) if n > 1 else float("nan")
+        return Estimate(float(const + c @ mean), se)
 
     def survival(self, i: int, t: float | None = None) -> Estimate:
         """P(tau_i > t) (default t = T)."""
-        w = self._pairs(t)[:, :, self._firm(i)]
-        return _estimate(w.mean(axis=0))
+        return self._linear(self._slot(t), {self._col(self._firm(i)): 1.0})
 
     def joint_survival(self, t: float | None = None, firms=None) -> Estimate:
-        """P(all firms (or ``firms``) survive to t) (JS-2; H.5 product of bridge weights)."""
-        w = self._pairs(t)
-        if firms is not None:
-            w = w[:, :, [self._firm(i, "firms") for i in firms]]
+        """P(all firms (or ``firms``) survive to t) (JS-2; H.5 product of bridge weights).
+
+        ``firms`` of one, two or all firms come from the recorded moments; other subsets need
+        the per-path weights (``keep_paths=True``).
+        """
+        slot = self._slot(t)
+        if firms is None:
+            return self._linear(slot, {self._col(-1): 1.0})
+        idx = sorted({self._firm(i, "firms") for i in firms})
+        if len(idx) == self.n:
+            return self._linear(slot, {self._col(-1): 1.0})
+        if len(idx) == 1:
+            return self._linear(slot, {self._col(idx[0]): 1.0})
+        if len(idx) == 2:
+            return self._linear(slot, {self._col(idx[0], idx[1]): 1.0})
+        w = self._paths("joint_survival of a subset of more than two firms")[slot][:, :, idx]
         return _estimate(w.prod(axis=2).mean(axis=0))
+
+    def _paths(self, what: str) -> np.ndarray:
+        if self.weights is None:
+            raise InvalidParameterError("keep_paths", False, "True",
+                                        f"{what} needs the per-path weights; simulate with "
+                                        "keep_paths=True")
+        return self.weights
 
     def first_to_default_probability(self, t: float | None = None) -> Estimate:
         """P(at least one default by t) = 1 - joint survival (JS-2)."""
@@ -129,9 +186,11 @@ class MultiFirmSimulationResult:
 
     def joint_default_probability(self, i: int = 0, j: int = 1, t: float | None = None) -> Estimate:
         """P(tau_i <= t, tau_j <= t) = 1 - Q_i - Q_j + Q_ij (JS-2)."""
-        w = self._pairs(t)
-        wi, wj = w[:, :, self._firm(i)], w[:, :, self._firm(j, "j")]
-        return _estimate((1.0 - wi - wj + wi * wj).mean(axis=0))
+        i, j = self._firm(i), self._firm(j, "j")
+        if i == j:
+            return Estimate(1.0 - self.survival(i, t).value, self.survival(i, t).stderr)
+        return self._linear(self._slot(t), {self._col(i): -1.0, self._col(j): -1.0,
+                                            self._col(i, j): 1.0}, const=1.0)
 
     def default_correlation(self, i: int = 0, j: int = 1, t: float | None = None) -> Estimate:
         """Default correlation (P_ij - P_i P_j)/sqrt(P_i(1-P_i) P_j(1-P_j)) (JS-2).
@@ -139,10 +198,9 @@ class MultiFirmSimulationResult:
         Standard error by the delta method.
         """
         i, j = self._firm(i), self._firm(j, "j")
-        w = self._pairs(t)
-        samples = np.stack([w[:, :, i].mean(axis=0), w[:, :, j].mean(axis=0),
-                            (w[:, :, i] * w[:, :, j]).mean(axis=0)])
-        mean = samples.mean(axis=1)
+        if i == j:
+            raise InvalidParameterError("j", j, f"a firm other than i = {i}")
+        mean, cov = self._moments(self._slot(t), [self._col(i), self._col(j), self._col(i, j)])
         value = float(_default_corr(*mean))
         if not np.isfinite(value):
             return Estimate(float("nan"), float("nan"))
@@ -152,13 +210,23 @@ class MultiFirmSimulationResult:
             step = 1e-6 * max(1e-3, min(mean[k], 1 - mean[k]))
             bump[k] = step
             grad[k] = (_default_corr(*(mean + bump)) - _default_corr(*(mean - bump))) / (2 * step)
-        cov = np.cov(samples) / samples.shape[1]
-        return Estimate(value, float(np.sqrt(max(grad @ cov @ grad, 0.0))))
+        return Estimate(value, float(np.sqrt(max(grad @ cov @ grad, 0.0) / self.n_pairs)))
 
     def conditional_survival(self, i: int) -> Estimate:
         """E[P_GBM(x_i0, int_0^T Sigma_ii)] at T (H.7): checks the Laplace transform alone."""
         i = self._firm(i)
-        return _estimate(p_gbm(self.x0[i], self.integrated_variance[:, i]))
+        c1, c2 = self.conditional_moments
+        n = self.n_pairs
+        mean = c1[i] / n
+        var = max((c2[i] - n * mean * mean) / max(n - 1, 1), 0.0)
+        return Estimate(float(mean), float(np.sqrt(var / n)) if n > 1 else float("nan"))
+
+    def joint_survival_moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and covariance (ddof 1) over pairs of the joint survival at ``record_times``."""
+        n = self.n_pairs
+        mean = self.moments[0][:, self._col(-1)] / n
+        cov = (self.joint_moments - n * np.outer(mean, mean)) / max(n - 1, 1)
+        return mean, cov
 
     def survival_curve(self, i: int | None = None) -> np.ndarray:
         """Grid means of P(tau_i > t) (or of joint survival when ``i`` is None) at ``times``."""
@@ -171,8 +239,9 @@ class MultiFirmSimulationResult:
         return self.mean_joint_survival.copy()
 
     def pair_joint_survival(self) -> np.ndarray:
-        """Antithetic pair means of the joint survival at ``record_times``; (n_record, n_pairs)."""
-        return self.weights.prod(axis=3).mean(axis=1)
+        """Antithetic pair means of the joint survival at ``record_times``; (n_record, n_pairs)
+        (needs ``keep_paths``)."""
+        return self._paths("pair_joint_survival").prod(axis=3).mean(axis=1)
 
     def to_frame(self) -> pd.DataFrame:
         """Per recorded time: marginal, joint and first-to-default values with standard errors,

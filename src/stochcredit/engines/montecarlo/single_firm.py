@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ...core import chunking
 from ...core import validation as v
 from ...core.errors import InvalidParameterError
 from ...core.estimate import Estimate
@@ -165,7 +166,8 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
                          dynamics: Any, *, rate: float = 0.0, dividend: float = 0.0,
                          barrier_std: float = 0.0, strikes: ArrayLike = (),
                          n_paths: int = 20_000, steps_per_year: int = 48, seed: int = 0,
-                         antithetic: bool = True, frequency: int = 4) -> SingleFirmSimulation:
+                         antithetic: bool = True, frequency: int = 4,
+                         memory_budget: float | None = None) -> SingleFirmSimulation:
     """Simulate one CreditGrades firm to ``T`` (MODELS_CREDITGRADES.md §H).
 
     Parameters
@@ -190,11 +192,16 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
         Grid density (``h ~ 1/steps_per_year``; the step count is rounded up so that the premium
         dates ``k/frequency`` fall on the grid when ``T * frequency`` is a whole number).
     seed : int
-        Seed of ``numpy.random.default_rng``; results are reproducible.
+        Seed of the block streams (``SeedSequence(seed, spawn_key=(block,))``, PCG64); results
+        are reproducible and do not depend on the chunking.
     antithetic : bool
         Antithetic asset noise on each variance path.
     frequency : int
         Premium frequency of the periodic CDS legs.
+    memory_budget : float, optional
+        Bytes the simulation may use (default: 1/8 of the machine's memory); paths run in
+        chunks that fit. The per-pair samples of the result must fit, else
+        InvalidParameterError before any allocation.
     """
     s0 = v.positive("equity", equity)
     b = v.positive("recovery_mean", recovery_mean) * v.positive("debt_per_share", debt_per_share)
@@ -220,11 +227,55 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
     h = T / n_steps
     pay_every = n_steps // n_pay if on_grid else 0
 
-    rng = np.random.default_rng(seed)
-    n_var = n_paths // 2 if antithetic else n_paths
-    signs = (1.0, -1.0) if antithetic else (1.0,)
+    n_var_total = n_paths // 2 if antithetic else n_paths
+    seed = v.integer("seed", seed, minimum=0)
+    if T * steps_per_year > 1e7:
+        raise InvalidParameterError("steps_per_year", steps_per_year,
+                                    "at most 1e7 steps over the horizon")
+    out_bytes = 8.0 * n_var_total * (7 + 3 * k.size)
+    per_var = 8.0 * (30 + 3 * len(factors) + 6 * k.size)
+    chunks = chunking.plan(n_var_total, per_var, out_bytes + 16.0 * (n_steps + 1),
+                           memory_budget, "n_paths")
     x0 = float(np.log((s0 + b) / b))
     lam2 = lam * lam
+    out = {name: np.empty((n_var_total,) + shape) for name, shape in (
+        ("survival", ()), ("conditional", ()), ("call", (k.size,)), ("put", (k.size,)),
+        ("cond_call", (k.size,)), ("protection", ()), ("continuous", ()), ("quarterly", ()),
+        ("quarterly_accrual", ()))}
+    curve_sum = np.zeros(n_steps + 1)
+    curve_sq = np.zeros(n_steps + 1)
+    for c_start, c_stop in chunks:
+        rng = chunking.BlockRNG(seed, c_start, c_stop)
+        _chunk(rng, c_stop - c_start, out, slice(c_start, c_stop), curve_sum, curve_sq,
+               antithetic=antithetic, lam=lam, lam2=lam2, x0=x0, vol=vol, factors=factors,
+               n_steps=n_steps, h=h, rate=rate, dividend=dividend, frequency=frequency,
+               pay_every=pay_every, T=T, b=b, s0=s0, k=k)
+    n = n_var_total
+    curve_mean = curve_sum / n
+    curve_se = np.sqrt(np.maximum(curve_sq / n - curve_mean**2, 0.0) * n / (n - 1) / n)
+    annuities = {"continuous": out["continuous"]}
+    if pay_every:
+        annuities["quarterly"] = out["quarterly"]
+        annuities["quarterly_accrual"] = out["quarterly_accrual"]
+    return SingleFirmSimulation(
+        T=T, rate=rate, dividend=dividend, barrier_std=lam, strikes=k,
+        times=np.linspace(0.0, T, n_steps + 1), curve_mean=curve_mean, curve_se=curve_se,
+        survival_samples=out["survival"], conditional_survival_samples=out["conditional"],
+        call_samples=out["call"], put_samples=out["put"], conditional_call_samples=out["cond_call"],
+        protection_samples=out["protection"], annuity_samples=annuities)
+
+
+def _add_curve(curve_sum, curve_sq, j, pair_w) -> None:
+    for sl in chunking.block_slices(0, pair_w.size):  # block by block: chunking-independent
+        pb = pair_w[sl].copy()
+        curve_sum[j] += pb.sum()
+        curve_sq[j] += (pb * pb).sum()
+
+
+def _chunk(rng, n_var, out, dest, curve_sum, curve_sq, *, antithetic, lam, lam2, x0, vol,
+           factors, n_steps, h, rate, dividend, frequency, pay_every, T, b, s0, k) -> None:
+    """Simulate ``n_var`` variance paths (one chunk) and write their samples to ``out[dest]``."""
+    signs = (1.0, -1.0) if antithetic else (1.0,)
 
     # pre-period (CreditGrades time shift): business time lambda^2 from x0 + lambda^2
     w = []
@@ -241,10 +292,7 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
 
     var_now = [np.full(n_var, f[0]) for f in factors]
     integrated = np.zeros(n_var)
-    curve_sum = np.zeros(n_steps + 1)
-    curve_sq = np.zeros(n_steps + 1)
-    pair_w = np.mean(w, axis=0)
-    curve_sum[0], curve_sq[0] = pair_w.sum(), (pair_w**2).sum()
+    _add_curve(curve_sum, curve_sq, 0, np.mean(w, axis=0))
     ann_c = [np.zeros(n_var) for _ in signs]
     ann_q = [np.zeros(n_var) for _ in signs]
     ann_qa = [np.zeros(n_var) for _ in signs]
@@ -274,12 +322,8 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
                 ann_q[i] += (1.0 / frequency) * d1 * w_new
         if pay_every and (j + 1) % pay_every == 0:
             period_start = t1
-        pair_w = np.mean(w, axis=0)
-        curve_sum[j + 1], curve_sq[j + 1] = pair_w.sum(), (pair_w**2).sum()
+        _add_curve(curve_sum, curve_sq, j + 1, np.mean(w, axis=0))
 
-    n = n_var
-    curve_mean = curve_sum / n
-    curve_se = np.sqrt(np.maximum(curve_sq / n - curve_mean**2, 0.0) * n / (n - 1) / n)
     disc_r, disc_q = np.exp(-rate * T), np.exp(-dividend * T)
     growth = np.exp((rate - dividend) * T)
     calls, puts = [], []
@@ -291,15 +335,12 @@ def simulate_single_firm(equity: float, debt_per_share: float, recovery_mean: fl
     prot = [1.0 - disc_r * w[i] - rate * ann_c[i] for i in range(len(signs))]
     k_star = b + k * np.exp(-(rate - dividend) * T)
     cond_call = disc_q * down_and_out_call(s0 + b, b, k_star[None, :], integrated[:, None])
-    annuities = {"continuous": np.mean(ann_c, axis=0)}
-    if pay_every:
-        annuities["quarterly"] = np.mean(ann_q, axis=0)
-        annuities["quarterly_accrual"] = np.mean(ann_qa, axis=0)
-    return SingleFirmSimulation(
-        T=T, rate=rate, dividend=dividend, barrier_std=lam, strikes=k,
-        times=np.linspace(0.0, T, n_steps + 1), curve_mean=curve_mean, curve_se=curve_se,
-        survival_samples=np.mean(w, axis=0),
-        conditional_survival_samples=survival_gbm(x0 + lam2, integrated + lam2),
-        call_samples=np.mean(calls, axis=0), put_samples=np.mean(puts, axis=0),
-        conditional_call_samples=cond_call, protection_samples=np.mean(prot, axis=0),
-        annuity_samples=annuities)
+    out["survival"][dest] = np.mean(w, axis=0)
+    out["conditional"][dest] = survival_gbm(x0 + lam2, integrated + lam2)
+    out["call"][dest] = np.mean(calls, axis=0)
+    out["put"][dest] = np.mean(puts, axis=0)
+    out["cond_call"][dest] = cond_call
+    out["protection"][dest] = np.mean(prot, axis=0)
+    out["continuous"][dest] = np.mean(ann_c, axis=0)
+    out["quarterly"][dest] = np.mean(ann_q, axis=0)
+    out["quarterly_accrual"][dest] = np.mean(ann_qa, axis=0)

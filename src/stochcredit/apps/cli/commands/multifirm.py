@@ -3,6 +3,7 @@ principal-component stochastic correlation."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -46,6 +47,27 @@ def _per_firm(values: list[float], n: int, name: str) -> list[float]:
     return values
 
 
+@contextlib.contextmanager
+def _bar(enabled: bool):
+    """A rich progress bar on stderr fed by ``progress(done, total)``, or a no-op callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress("simulating", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("pairs", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("multifirm", help=HELP)
     def multifirm(
@@ -68,6 +90,11 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Random seed."),
         cds_recovery: float = typer.Option(0.4, "--cds-recovery",
                                            help="Recovery of the first-to-default CDS."),
+        memory: float = typer.Option(None, "--memory-gb",
+                                     help="Memory budget in GiB (default: 1/8 of the "
+                                          "machine's memory); paths run in chunks."),
+        progress_bar: bool = typer.Option(True, "--progress/--no-progress",
+                                          help="Progress bar on stderr for long runs."),
         fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
         output: Path = typer.Option(None, "--output", "-o", help="Also write to .csv/.json."),
     ) -> int:
@@ -90,7 +117,11 @@ def register(app: typer.Typer) -> None:
         cov = covariance_from_vols(model, sig, rho, kappa=kappa, beta=beta)
         firms = [Firm(s0[i], d[i], lbar[i], q[i]) for i in range(n)]
         mf = MultiFirmCreditGrades(firms, cov, rate)
-        res = mf.simulate(maturity, paths, steps_per_year=steps_per_year, seed=seed)
+        budget = None if memory is None else memory * 2**30
+        long_run = paths * max(1.0, maturity * steps_per_year) * n >= 2e8  # over a few seconds
+        with _bar(progress_bar and long_run) as update:
+            res = mf.simulate(maturity, paths, steps_per_year=steps_per_year, seed=seed,
+                              memory_budget=budget, progress=update)
         rows = []
         for i in range(n):
             est = res.survival(i)
