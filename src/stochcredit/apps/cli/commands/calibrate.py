@@ -52,10 +52,15 @@ def register(app: typer.Typer) -> None:
         from ....core.errors import InvalidParameterError
         from ....market.quotes import read_quotes
         from ...batch import calibrate_universe
+        from .. import inputs
         from ..output import check_format, emit_table
 
-        check_format(fmt)
-        df = read_quotes(quotes)
+        check_format(fmt, output)
+        inputs.positive("--time-limit", time_limit)
+        if workers is not None and workers < 1:
+            raise InvalidParameterError("--workers", workers, "an integer >= 1")
+        inputs.rate("--rate", rate)
+        df = read_quotes(inputs.text_file("QUOTES", quotes))
         if not 0.0 < leverage < 1.0:
             raise InvalidParameterError("--leverage", leverage, "in (0, 1)")
         wanted = None
