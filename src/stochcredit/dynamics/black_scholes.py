@@ -24,7 +24,8 @@ class BlackScholes:
 
     Examples
     --------
-    >>> BlackScholes(0.2).char_fn(1.0, 1.0)   # exp(-0.02 (1 + i))
+    >>> complex(BlackScholes(0.2).char_fn(1.0, 1.0))   # exp(-0.02 (1 + i))
+    (0.98000264-0.01960267j)
     """
 
     vol: float | np.ndarray

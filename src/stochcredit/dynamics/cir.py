@@ -80,6 +80,7 @@ class CIR:
     Examples
     --------
     >>> CIR(v0=0.04, kappa=1.5, theta=0.04, sigma=0.5).variance_laplace(0.5, [1.0, 5.0])
+    array([0.98034979, 0.90676515])
     """
 
     v0: float

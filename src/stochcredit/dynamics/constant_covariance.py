@@ -25,6 +25,8 @@ class ConstantCovariance:
     Examples
     --------
     >>> ConstantCovariance.from_vols([0.2, 0.25], rho=0.5).matrix
+    array([[0.04  , 0.025 ],
+           [0.025 , 0.0625]])
     """
 
     matrix: ArrayLike

@@ -107,6 +107,7 @@ class Heston:
     --------
     >>> h = Heston(v0=0.04, kappa=1.5, theta=0.04, sigma=0.5, rho=-0.7)
     >>> h.char_fn(1.0, [0.5, 1.0])
+    array([0.98936937-0.00911597j, 0.97814817-0.01689329j])
     """
 
     v0: float | np.ndarray

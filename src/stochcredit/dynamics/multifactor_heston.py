@@ -34,7 +34,8 @@ class MultiFactorHeston:
     --------
     >>> mf = MultiFactorHeston([Heston(0.0581, 1.2017, 0.0524, 0.8968, -0.559),
     ...                         Heston(0.0174, 0.3605, 0.0157, 0.269, -0.1677)])
-    >>> mf.char_fn(1.0, 5.0)
+    >>> complex(mf.char_fn(1.0, 5.0))
+    (0.82467099-0.08447493j)
     """
 
     factors: tuple[Heston, ...]

@@ -242,6 +242,7 @@ class WishartCovariance:
     >>> cov = WishartCovariance([[0.04, 0.01], [0.01, 0.05]], m=[[-1, 0], [0, -1]],
     ...                         q=[[0.2, 0.0], [0.05, 0.2]], beta=3.0)
     >>> cov.marginal(0).variance_laplace([0.5, 1.0], 5.0)
+    array([0.85891447, 0.73966203])
     """
 
     sigma0: ArrayLike

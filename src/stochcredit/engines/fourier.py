@@ -391,6 +391,7 @@ def option_price(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: ArrayLi
     --------
     >>> from stochcredit.dynamics.heston import Heston
     >>> option_price(100, [90, 100, 110], 1.0, 0.02, Heston(0.04, 1.5, 0.04, 0.5, -0.7))
+    array([15.07898691,  8.19503095,  3.33948934])
     """
     kind = v.choice("kind", kind, ("call", "put"))
     if (method == "lewis" and isinstance(n_nodes, int) and n_nodes >= 8

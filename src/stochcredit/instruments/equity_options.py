@@ -52,6 +52,8 @@ def european_option(spot: ArrayLike, strike: ArrayLike, T: ArrayLike, rate: Arra
     >>> import numpy as np, stochcredit as sc
     >>> h = sc.Heston(v0=0.04, kappa=1.5, theta=0.04, sigma=0.5, rho=-0.7)
     >>> sc.european_option(100.0, np.array([[90.0], [110.0]]), [0.5, 1.0], 0.02, h)  # (2, 2)
+    array([[12.85529149, 15.07898691],
+           [ 1.40583199,  3.33948934]])
     """
     return option_price(spot, strike, T, rate, dynamics, kind=kind, dividend=dividend,
                         method=method, n_nodes=n_nodes)

@@ -97,6 +97,7 @@ def joint_survival_constant_correlation(x1: float, x2: float, vol1: float, vol2:
     Examples
     --------
     >>> joint_survival_constant_correlation(0.5, 0.6, 0.25, 0.3, 0.4, [1.0, 5.0])
+    array([0.89296715, 0.33488486])
     """
     x1, x2 = v.positive("x1", x1), v.positive("x2", x2)
     vol1, vol2 = v.positive("vol1", vol1), v.positive("vol2", vol2)

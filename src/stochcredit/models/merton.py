@@ -61,6 +61,7 @@ def dynamics_from_params(model: str, params: dict) -> Any:
     --------
     >>> dynamics_from_params("heston", {"V": 0.04, "alpha": 1.5, "Vbar": 0.04,
     ...                                 "sigma": 0.5, "rho": -0.7})
+    Heston(v0=0.04, kappa=1.5, theta=0.04, sigma=0.5, rho=-0.7)
     """
     model = v.choice("model", model, MODELS)
     if not isinstance(params, dict):
@@ -82,8 +83,14 @@ def dynamics_from_params(model: str, params: dict) -> Any:
     return MultiFactorHeston([heston(params, "1"), heston(params, "2")])
 
 
+#: The one base quadrature size for Merton credit spreads: ``merton_credit_spreads``,
+#: ``Merton.credit_spread`` and the calibration's ``merton_spreads`` all use it, so the fitted
+#: spreads of a calibration and its model's ``credit_spread`` agree by construction.
+MERTON_N_NODES = 48
+
+
 def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLike,
-                          rate: ArrayLike, dynamics: Any, *, n_nodes: int = 32,
+                          rate: ArrayLike, dynamics: Any, *, n_nodes: int = MERTON_N_NODES,
                           method: str = "lewis", tol: float = 1e-16) -> np.ndarray:
     """Vectorised Merton credit spreads ``CS(T) = -ln(D_0/B)/T - r`` (H-3): calibration hot path.
 
@@ -205,6 +212,7 @@ class Merton:
     ...     sc.Heston(0.0581, 1.2017, 0.0524, 0.8968, -0.559),
     ...     sc.Heston(0.0174, 0.3605, 0.0157, 0.269, -0.1677)]))
     >>> m.credit_spread([1.0, 5.0, 10.0]) * 1e4   # bp
+    array([46.56441889, 69.94796917, 62.53106671])
     """
 
     asset: float | np.ndarray
@@ -237,8 +245,7 @@ class Merton:
     def credit_spread(self, T: ArrayLike) -> float | np.ndarray:
         """``CS(T) = -ln(D_0/B)/T - r`` (H-3) as decimals, ``T > 0``; see
         :func:`merton_credit_spreads`."""
-        out = merton_credit_spreads(T, self.asset, self.debt, self.rate, self.dynamics,
-                                    n_nodes=48)
+        out = merton_credit_spreads(T, self.asset, self.debt, self.rate, self.dynamics)
         return float(out) if np.ndim(out) == 0 else out
 
     def default_probability(self, T: ArrayLike) -> float | np.ndarray:

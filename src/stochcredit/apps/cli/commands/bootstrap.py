@@ -41,43 +41,83 @@ _TENOR_COLUMNS = ("tenor", "maturity", "years")
 _SPREAD_COLUMNS = ("spread_bp", "spread_decimal", "spread", "par_spread", "quote")
 
 
-def read_spread_quotes(path: Path, units: str = "auto"):
-    """``(tenors_in_years, spreads_decimal, recovery_or_None)`` from a quotes CSV (see HELP)."""
+def _read_csv(path: Path):
+    """The CSV as strings plus each data row's 1-based line number in the file."""
+    import csv
+
     import numpy as np
     import pandas as pd
 
-    from ....core.errors import InvalidParameterError
-    from ....market.quotes import tenor_to_years
+    from ..inputs import read_text
 
-    df = pd.read_csv(path, dtype=str, skipinitialspace=True)
+    text = read_text(str(path), path)
+    reader = csv.reader(text.splitlines(), skipinitialspace=True)
+    header, rows, lines = None, [], []
+    for row in reader:
+        if not any(c.strip() for c in row):
+            continue
+        if header is None:
+            header = [c.strip() for c in row]
+            continue
+        if len(row) > len(header):
+            from ..inputs import file_error
+
+            raise file_error(path, reader.line_num, len(header) + 1, row[len(header)],
+                             f"at most {len(header)} columns (the header's)")
+        rows.append([c.strip() or None for c in row] + [None] * (len(header) - len(row)))
+        lines.append(reader.line_num)
+    if header is None:
+        raise ValueError(f"{path}: no header line")
+    return pd.DataFrame(rows, columns=header, dtype=object), np.array(lines, dtype=int)
+
+
+def read_spread_quotes(path: Path, units: str = "auto"):
+    """``(tenors_in_years, spreads_decimal, recovery_or_None)`` from a quotes CSV (see HELP)."""
+    import numpy as np
+
+    from ....market.quotes import tenor_to_years
+    from ..inputs import file_error
+
+    df, lines = _read_csv(path)
     cols = {c.strip().lower(): c for c in df.columns}
     tenor_col = next((cols[c] for c in _TENOR_COLUMNS if c in cols), None)
     spread_key = next((c for c in _SPREAD_COLUMNS if c in cols), None)
     if tenor_col is None or spread_key is None:
-        raise ValueError(f"{path}: needs a tenor column ({', '.join(_TENOR_COLUMNS)}) and a "
-                         f"spread column ({', '.join(_SPREAD_COLUMNS)}); found "
+        raise ValueError(f"{path}, line 1: needs a tenor column ({', '.join(_TENOR_COLUMNS)}) "
+                         f"and a spread column ({', '.join(_SPREAD_COLUMNS)}); found "
                          f"{', '.join(df.columns)}")
-    df = df.dropna(subset=[tenor_col])
+    keep = df[tenor_col].notna().to_numpy()
+    df, lines = df[keep], lines[keep]
     if df.empty:
         raise ValueError(f"{path}: no quotes")
-    missing = df[cols[spread_key]].isna()
-    if missing.any():
-        raise InvalidParameterError(f"spread of tenor {df[tenor_col][missing].iloc[0]}",
-                                    float("nan"), "a finite number")
+    spread_col = cols[spread_key]
 
-    def years(x: str) -> float:
+    def number(col: str, text, percent_ok: bool = True) -> float:
+        row = int(np.flatnonzero(df[col].to_numpy() == text)[0]) if text is not None else 0
+        try:
+            t = str(text).strip()
+            return float(t[:-1]) / 100.0 if percent_ok and t.endswith("%") else float(t)
+        except (TypeError, ValueError):
+            raise file_error(path, int(lines[row]), col, text, "a number") from None
+
+    def years(i: int, x: str) -> float:
         try:
             return float(x)
         except ValueError:
-            return tenor_to_years(x)
+            try:
+                return tenor_to_years(x)
+            except ValueError:
+                raise file_error(path, int(lines[i]), tenor_col, x,
+                                 "a tenor in years or like 6M, 5Y") from None
 
-    tenors = np.array([years(x) for x in df[tenor_col]])
-    raw = df[cols[spread_key]].str.strip()
-    percent = raw.str.endswith("%")
-    try:
-        values = pd.to_numeric(raw.str.rstrip("%")).to_numpy(dtype=float)
-    except ValueError as exc:
-        raise ValueError(f"{path}: spread column {cols[spread_key]!r} is not numeric") from exc
+    tenors = np.array([years(i, x) for i, x in enumerate(df[tenor_col])])
+    raw = df[spread_col].to_numpy()
+    for i, x in enumerate(raw):
+        if x is None or (isinstance(x, float) and np.isnan(x)) or not str(x).strip():
+            raise file_error(path, int(lines[i]), spread_col, "", "a finite number")
+    percent = np.array([str(x).strip().endswith("%") for x in raw])
+    values = np.array([number(spread_col, x, percent_ok=True) for x in raw])
+    values = np.where(percent, values * 100.0, values)  # percent handled below
     units = units.lower()
     if units not in ("auto", "bp", "decimal"):
         raise ValueError(f"--units must be auto, bp or decimal, got {units!r}")
@@ -90,9 +130,7 @@ def read_spread_quotes(path: Path, units: str = "auto"):
     spreads = np.where(percent, values / 100.0, values / 1e4 if units == "bp" else values)
     recovery = None
     if "recovery" in cols:
-        rec = df[cols["recovery"]].str.strip()
-        recovery = np.where(rec.str.endswith("%"),
-                            pd.to_numeric(rec.str.rstrip("%")) / 100.0, pd.to_numeric(rec))
+        recovery = np.array([number(cols["recovery"], x) for x in df[cols["recovery"]]])
     order = np.argsort(tenors, kind="stable")
     return tenors[order], spreads[order], None if recovery is None else recovery[order]
 
@@ -170,10 +208,13 @@ def register(app: typer.Typer) -> None:
 
         from ....instruments.cds import CDS
         from ....market.hazard_bootstrap import bootstrap_hazard_curve
+        from .. import inputs
         from ..output import check_format, emit_table
         from .cds import discount_curve
 
-        check_format(fmt)
+        check_format(fmt, output)
+        inputs.rate("--rate", rate)
+        inputs.unit_interval("--recovery", recovery, closed_right=False)
         from ....core.errors import InvalidParameterError
         from ....market.isda_quotes import (
             PACKAGED_TRADE_DATES,
@@ -189,6 +230,7 @@ def register(app: typer.Typer) -> None:
                 trade_date = PACKAGED_TRADE_DATES["cdx"].isoformat()
         if quotes is None:
             raise InvalidParameterError("QUOTES", None, "a quotes CSV (or --packaged)")
+        inputs.text_file("QUOTES", quotes)
         if not quotes.is_file():
             raise FileNotFoundError(2, "No such file", str(quotes))
         header = list(pd.read_csv(quotes, nrows=0).columns)

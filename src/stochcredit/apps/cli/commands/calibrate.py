@@ -63,9 +63,20 @@ def register(app: typer.Typer) -> None:
         from ....market.quote_rows import read_quote_rows
         from ...batch import run_batch
         from ...universe_tasks import CurveSpec, UniverseTask, resolve_curves
+        from .. import inputs
         from ..output import check_format, emit_table
 
-        check_format(fmt)
+        check_format(fmt, output)
+        inputs.positive("--time-limit", time_limit)
+        if workers is not None and workers < 1:
+            raise InvalidParameterError("--workers", workers, "an integer >= 1")
+        if rate is not None:
+            inputs.rate("--rate", rate)
+        if str(quotes).lower().endswith((".parquet", ".pq")):
+            if not Path(quotes).is_file():
+                raise InvalidParameterError("QUOTES", str(quotes), "an existing file")
+        else:
+            inputs.text_file("QUOTES", quotes)
         if not 0.0 < leverage < 1.0:
             raise InvalidParameterError("--leverage", leverage, "in (0, 1)")
         spec = CurveSpec.from_options(rate=rate, curve=curve)

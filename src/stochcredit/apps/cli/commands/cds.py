@@ -90,9 +90,12 @@ def register(app: typer.Typer) -> None:
         from ....instruments.cds import CDS
         from ....market.curves import FlatHazardCurve
         from ....market.hazard_bootstrap import bootstrap_hazard_curve
+        from .. import inputs
         from ..output import check_format, emit_table
 
-        check_format(fmt)
+        check_format(fmt, output)
+        inputs.rate("--rate", rate)
+        inputs.unit_interval("--recovery", recovery, closed_right=False)
         if sum(x is not None for x in (hazard, spreads, quotes)) != 1:
             raise InvalidParameterError("give exactly one credit curve: --hazard, --spreads or "
                                         "--quotes")
@@ -106,8 +109,7 @@ def register(app: typer.Typer) -> None:
             else:
                 from .bootstrap import read_spread_quotes
 
-                if not quotes.is_file():
-                    raise FileNotFoundError(2, "No such file", str(quotes))
+                inputs.text_file("--quotes", quotes)
                 tenors, quoted, rec = read_spread_quotes(quotes)
                 rec = recovery if rec is None else rec
             credit = bootstrap_hazard_curve(tenors, quoted, disc, recovery=rec,

@@ -88,9 +88,18 @@ def register(app: typer.Typer) -> None:
         from ....core.errors import InvalidParameterError
         from ....instruments.cds_options import cds_option_greeks, cds_option_price
         from ....instruments.cds_options.parameters import MODELS
+        from .. import inputs
         from ..output import check_format, emit_table
 
-        check_format(fmt)
+        check_format(fmt, output)
+        inputs.positive("--expiry", expiry)
+        inputs.positive("--forward", forward)
+        inputs.positive("--annuity", annuity)
+        inputs.rate("--rate", rate)
+        inputs.unit_interval("--recovery", recovery, closed_right=False)
+        if hazard is not None:
+            inputs.vol("--hazard", hazard, hi=10.0)
+        inputs.positive("--tenor", tenor)
         models = [m.strip().lower().replace("-", "_") for m in model.split(",") if m.strip()]
         for m in models:
             if m not in MODELS:
@@ -101,6 +110,8 @@ def register(app: typer.Typer) -> None:
         if len(vols) != len(models):
             raise InvalidParameterError("--vol", vol, f"one value, or one per model "
                                         f"({len(models)}: {', '.join(models)})")
+        for m, x in zip(models, vols, strict=True):  # lognormal vol: 0.28 = 28 %; else absolute
+            inputs.vol("--vol", x, hi=5.0 if m == "black" else 1.0)
         strikes = np.asarray(_floats("--strike", strike))
         if forward is None or annuity is None:
             if hazard is None or tenor is None:

@@ -63,7 +63,15 @@ def register(app: typer.Typer) -> None:
         from ....core.errors import InvalidParameterError
         from ....instruments.structural_cds import structural_cds_spread
         from ....models.creditgrades import CreditGrades
-        from ..output import emit_table
+        from .. import inputs
+        from ..output import check_format, emit_table
+
+        check_format(fmt, output)
+        inputs.vol("--equity-vol", equity_vol)
+        inputs.unit_interval("--recovery-mean", recovery_mean)
+        v.nonnegative("--barrier-std", barrier_std)
+        inputs.rate("--rate", rate)
+        inputs.unit_interval("--recovery", recovery)
 
         mats = np.array(_floats(" ".join([maturities, *ctx.args]), "--maturities"))
         if mats.size == 0:

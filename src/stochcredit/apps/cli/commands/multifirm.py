@@ -104,8 +104,13 @@ def register(app: typer.Typer) -> None:
         from ....instruments.first_to_default import first_to_default_spread
         from ....models.multifirm import Firm, MultiFirmCreditGrades
         from ....models.multifirm_examples import covariance_from_vols
-        from ..output import emit_table
+        from .. import inputs
+        from ..output import check_format, emit_table
 
+        check_format(fmt, output)
+        inputs.rate("--rate", rate)
+        inputs.positive("--maturity", maturity)
+        inputs.unit_interval("--cds-recovery", cds_recovery, closed_right=False)
         s0 = _floats(equity, "--equity")
         n = len(s0)
         if n < 2:

@@ -41,11 +41,16 @@ def _load_params(text: str) -> dict:
         path = Path(src)
         if not path.is_file():
             raise InvalidParameterError("--params", text, "a JSON file or an inline JSON object")
-        src = path.read_text()
+        from .. import inputs
+
+        src = inputs.read_text("--params", path)
     try:
         params = json.loads(src)
     except json.JSONDecodeError as exc:
-        raise InvalidParameterError("--params", text, "valid JSON", reason=str(exc)) from exc
+        where = f"{text}, line {exc.lineno}, column {exc.colno}" if not text.strip().startswith(
+            "{") else f"--params, line {exc.lineno}, column {exc.colno}"
+        bad = exc.doc[exc.pos:exc.pos + 20].split("\n")[0] or "end of input"
+        raise InvalidParameterError(where, bad, "valid JSON", reason=exc.msg) from exc
     if not isinstance(params, dict):
         raise InvalidParameterError("--params", text, "a JSON object of parameter names")
     return params
@@ -80,7 +85,11 @@ def register(app: typer.Typer) -> None:
         from ....core import validation as v
         from ....core.errors import InvalidParameterError
         from ....models.merton import MODELS, Merton, dynamics_from_params
-        from ..output import emit_table
+        from .. import inputs
+        from ..output import check_format, emit_table
+
+        check_format(fmt, output)
+        inputs.rate("--rate", rate)
 
         model = v.choice("--model", model, MODELS)
         mats = np.array(_floats(" ".join([maturities, *ctx.args]), "--maturities"))

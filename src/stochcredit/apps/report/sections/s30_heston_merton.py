@@ -176,7 +176,7 @@ def build(ctx, section) -> None:
         f"+{v1l:.1f} bp at 10y); V2 moves long-term spreads more than short-term ones "
         f"({'confirmed' if v2l > v2s else 'NOT confirmed'}: +{v2s:.1f} bp at 0.5y vs "
         f"+{v2l:.1f} bp at 10y). Factor 1 mean-reverts fast (alpha1 = 1.20), factor 2 slowly "
-        "(alpha2 = 0.36), which is why.")
+        "(alpha2 = 0.36), which is why. (Asserted by tests/apps/test_report_claims.py.)")
     c33 = _sensitivity(section, spec, T, ("Vbar1", "Vbar2"), factors, "fig3_3_long_run_means",
                        "Figure 3.3", "Specification I with Vbar1 or Vbar2 scaled by 0.5, 1, 1.5, "
                        "2.")
@@ -191,7 +191,8 @@ def build(ctx, section) -> None:
         f"({'confirmed' if both_up else 'NOT confirmed'}: Vbar1 +{b1s:.1f}/+{b1l:.1f} bp, "
         f"Vbar2 +{b2s:.1f}/+{b2l:.1f} bp at 0.5y/10y), and Vbar1 is the more sensitive "
         f"({'confirmed' if b1l > b2l else 'NOT confirmed'} when doubled; note Vbar1 = 0.0524 "
-        "is also the larger level, so doubling it adds more variance).")
+        "is also the larger level, so doubling it adds more variance; asserted by "
+        "tests/apps/test_report_claims.py).")
 
     Tc = np.round(np.concatenate([np.linspace(0.1, 1, 10), np.linspace(1.5, 30, 58)]), 6)
     if ctx.quick:
