@@ -58,3 +58,17 @@ def test_heston_char_fn_in_the_cancelling_branch_matches_little_trap(u):
     got = sc.Heston(*params).char_fn(u, 2.0)
     ref = _little_trap(u, 2.0, *params)
     assert abs(got - ref) < 1e-12 * max(1.0, abs(ref))
+
+
+def test_distressed_bootstrap_reprices_every_quote():
+    # issue 14: the compiled secant step overshot to h = -121 and stopped on the step size
+    mats, quotes = [1, 2, 3, 5], [0.5, 0.5, 0.1, 0.1]
+    disc = sc.FlatCurve(0.03)
+    try:
+        curve = sc.bootstrap_hazard_curve(mats, quotes, disc, recovery=0.8, frequency=1)
+    except sc.InvalidParameterError as exc:  # allowed: the tenor must be named
+        assert "tenor" in str(exc)
+        return
+    assert np.all(curve.hazards >= 0)
+    model = [sc.CDS(m, recovery=0.8, frequency=1).par_spread(disc, curve) for m in mats]
+    np.testing.assert_allclose(model, quotes, rtol=1e-9)
