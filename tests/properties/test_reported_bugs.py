@@ -72,3 +72,10 @@ def test_distressed_bootstrap_reprices_every_quote():
     assert np.all(curve.hazards >= 0)
     model = [sc.CDS(m, recovery=0.8, frequency=1).par_spread(disc, curve) for m in mats]
     np.testing.assert_allclose(model, quotes, rtol=1e-9)
+
+
+def test_bond_without_cashflows_is_refused():
+    with pytest.raises(sc.InvalidParameterError, match="maturity"):
+        sc.Bond(1e-12, 0.03, 1.0)
+    times, amounts = sc.Bond(0.5, 0.04, 1.0).cashflows()
+    np.testing.assert_allclose(amounts, [1.02])
