@@ -79,3 +79,8 @@ def test_bond_without_cashflows_is_refused():
         sc.Bond(1e-12, 0.03, 1.0)
     times, amounts = sc.Bond(0.5, 0.04, 1.0).cashflows()
     np.testing.assert_allclose(amounts, [1.02])
+
+
+def test_ragged_input_raises_invalid_parameter_naming_it():
+    with pytest.raises(sc.InvalidParameterError, match="times"):
+        sc.HazardCurve([1.0, [1.0, 2.0]], [0.1, 0.02])
