@@ -10,7 +10,10 @@ __all__ = ["InvalidParameterError"]
 
 
 def _show(value: Any) -> str:
-    arr = np.asarray(value) if not isinstance(value, str) else None
+    try:
+        arr = np.asarray(value) if not isinstance(value, str) else None
+    except (TypeError, ValueError):  # ragged sequences: show them as given
+        return repr(value)
     if arr is not None and arr.ndim > 0:
         if arr.size > 6:
             return f"array(shape={arr.shape})"

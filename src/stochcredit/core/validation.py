@@ -119,7 +119,7 @@ def integer(name: str, x: Any, minimum: int | None = None) -> int:
     """A whole number, optionally ``>= minimum``."""
     try:
         as_int = int(x)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidParameterError(name, x, "a whole number") from exc
     if as_int != x:
         raise InvalidParameterError(name, x, "a whole number")

@@ -65,13 +65,24 @@ def heston_log_char(u: ArrayLike, t: ArrayLike, v0: ArrayLike, kappa: ArrayLike,
     bpd = beta + d
     e = np.exp(-d * t)
     one_minus_e = -np.expm1(-d * t)
-    bmd = -(sigma * sigma) * q / bpd
+    # beta - d = -sigma^2 q / (beta + d); where beta + d cancels (beta < 0, e.g. rho sigma > kappa
+    # at u = -i) the direct difference is the accurate one and q / (beta + d) = -(beta - d)/sigma^2
+    alt = np.abs(bpd) < np.abs(beta - d)
+    bpd_safe = np.where(alt, 1.0, bpd)
+    sig2 = np.where(alt, sigma * sigma, 1.0)
+    bmd = np.where(alt, beta - d, -(sigma * sigma) * q / bpd_safe)
+    q_over_bpd = np.where(alt, -bmd / sig2, q / bpd_safe)
     dd = -q * one_minus_e / (bpd - bmd * e)
     # one_minus_e / d -> t as d -> 0 (kappa = 0 and u = 0 only): guard the 0/0
     d_safe = np.where(d == 0, 1.0, d)
     ome_over_d = np.where(d == 0, t, one_minus_e / d_safe)
     x = bmd * ome_over_d / 2.0
-    cc = -(kappa * q / bpd) * (t - ome_over_d * _clog1p_over_x(x))
+    x = np.where(alt, 0.0, x)
+    # alt: ln(1 + x) = ln((bpd - bmd e) / (2 d)) without the cancellation in 1 + x
+    bmd_safe = np.where(alt, bmd, 1.0)
+    ratio = np.where(alt, (bpd - bmd * e) / (2.0 * np.where(alt, d, 1.0)), 1.0)
+    log_term = np.where(alt, 2.0 * np.log(ratio) / bmd_safe, ome_over_d * _clog1p_over_x(x))
+    cc = -(kappa * q_over_bpd) * (t - log_term)
     return cc * theta + dd * v0
 
 

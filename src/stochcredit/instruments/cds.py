@@ -32,6 +32,10 @@ from ..market.leg_integrals import LegIntegrals, cds_leg_integrals
 __all__ = ["CDS", "forward_cds"]
 
 
+_MAX_FREQUENCY = 1_000_000  # payments per year (tests take the continuous-premium limit)
+_MAX_PERIODS = 2_000_000  # premium periods per contract: bounds a leg's time and memory
+
+
 def _pack(x: np.ndarray) -> float | np.ndarray:
     return float(x) if np.ndim(x) == 0 else x
 
@@ -102,7 +106,16 @@ class CDS:
             value = np.array(value)  # own, contiguous copy
             value.setflags(write=False)
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "frequency", integer("frequency", self.frequency, minimum=1))
+        frequency = integer("frequency", self.frequency, minimum=1)
+        if frequency > _MAX_FREQUENCY:
+            raise InvalidParameterError("frequency", frequency,
+                                        f"an integer in [1, {_MAX_FREQUENCY:g}]")
+        periods = (maturity - start) * frequency
+        if np.any(periods > _MAX_PERIODS):
+            raise InvalidParameterError("maturity", float(np.max(maturity)),
+                                        f"such that (maturity - start) * frequency <= "
+                                        f"{_MAX_PERIODS:g} premium periods")
+        object.__setattr__(self, "frequency", frequency)
 
     @property
     def shape(self) -> tuple[int, ...]:

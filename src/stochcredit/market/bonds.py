@@ -57,6 +57,12 @@ class Bond:
                 raise InvalidParameterError(name, value, "a scalar")
             object.__setattr__(self, name, float(value))
         object.__setattr__(self, "frequency", integer("frequency", self.frequency, minimum=1))
+        if self.maturity * self.frequency <= _TOL:
+            raise InvalidParameterError("maturity", self.maturity,
+                                        f"> {_TOL:g} / frequency (the bond must pay its face)")
+        if self.maturity * self.frequency > 1e6:
+            raise InvalidParameterError("maturity", self.maturity,
+                                        "such that maturity * frequency <= 1e6 coupons")
 
     def cashflows(self) -> tuple[np.ndarray, np.ndarray]:
         """``(times, amounts)`` in increasing time; the last amount includes the face."""

@@ -123,9 +123,25 @@ def bootstrap_hazard_curve(maturities: ArrayLike, par_spreads: ArrayLike, discou
     fwd = getattr(discount, "piecewise_flat", None)
     if isinstance(fwd, PiecewiseFlatRate):
         hazards = _bootstrap_compiled(mats, spreads, rec, frequency, fwd)
+        if not _reprices(mats, spreads, rec, frequency, discount, hazards):
+            # the compiled secant can overshoot on distressed quotes: redo it bracketed (brentq,
+            # converged on the residual), which either reprices or raises naming the tenor
+            hazards = _bootstrap_generic(mats, spreads, rec, frequency, discount)
     else:
         hazards = _bootstrap_generic(mats, spreads, rec, frequency, discount)
     return HazardCurve._trusted(mats, hazards)
+
+
+def _reprices(mats: np.ndarray, spreads: np.ndarray, rec: np.ndarray, frequency: int,
+              discount: Any, hazards: np.ndarray) -> bool:
+    from .leg_integrals import cds_leg_integrals
+
+    if not np.all(np.isfinite(hazards)) or np.any(hazards < 0):
+        return False
+    li = cds_leg_integrals(mats, np.zeros(mats.size), frequency, discount,
+                           HazardCurve._trusted(mats, hazards))
+    model = (1 - rec) * li.protection / li.risky_annuity
+    return bool(np.all(np.abs(model - spreads) <= 1e-9 * spreads + 1e-15))
 
 
 def _raise(status: int, i: int, mats: np.ndarray, spreads: np.ndarray) -> None:

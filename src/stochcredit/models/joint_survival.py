@@ -14,8 +14,12 @@ from numpy.typing import ArrayLike
 from scipy.special import ive
 
 from ..core import validation as v
+from ..core.errors import InvalidParameterError
 
 __all__ = ["joint_survival_constant_correlation"]
+
+
+_MAX_NODES = 2e7  # ~160 MB of float64 work arrays: refuse before allocating more
 
 
 def _one(x1: float, x2: float, s1: float, s2: float, rho: float, t: float, tol: float) -> float:
@@ -49,6 +53,10 @@ def _one(x1: float, x2: float, s1: float, s2: float, rho: float, t: float, tol: 
     orders = np.arange(1, n_terms + 1) * np.pi / alpha
     # angular integral G_n(r) = int_0^alpha exp(nu.u) sin(n pi phi / alpha) dphi by Gauss-Legendre
     n_phi = max(64, n_terms + 48)
+    if r.size * n_terms + n_phi * n_terms > _MAX_NODES:
+        raise InvalidParameterError(
+            "x1, x2, t", (x1, x2, t), "closer to the barrier relative to sqrt(t)",
+            reason=f"the series needs {r.size} x {n_terms} terms, above the cap {_MAX_NODES:g}")
     px, pw = np.polynomial.legendre.leggauss(n_phi)
     phi = 0.5 * alpha * (px + 1.0)
     wphi = 0.5 * alpha * pw
