@@ -38,3 +38,28 @@ def test_distressed_bootstrap_reprices_every_quote(hz, rec, freq, rate):
     curve = sc.bootstrap_hazard_curve(mats, quotes, disc, recovery=rec, frequency=freq)
     back = [sc.CDS(t, recovery=rec, frequency=freq).par_spread(disc, curve) for t in mats]
     np.testing.assert_allclose(back, quotes, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: sc.CDS(5.0, frequency=1e30),
+    lambda: sc.CDS(5.0, frequency=366),
+    lambda: sc.CDS(5.0, frequency=0),
+    lambda: sc.CDS(maturity=1e9).par_spread(sc.FlatCurve(0.03), sc.FlatHazardCurve(0.02)),
+    lambda: sc.Bond(5.0, 0.03, 1.0, frequency=float("inf")),
+    lambda: sc.Bond(1e6, 0.03, 1.0),
+    lambda: sc.bootstrap_hazard_curve([1, 500], [0.01, 0.01], sc.FlatCurve(0.0)),
+    lambda: sc.bootstrap_hazard_curve([1, 5], [0.01, 0.01], sc.FlatCurve(0.0), frequency=1e9),
+])
+def test_schedule_sizes_are_bounded(call):
+    with pytest.raises(sc.InvalidParameterError):
+        call()
+
+
+def test_largest_schedule_matches_continuous_credit_triangle():
+    # flat hazard h, accrual on default: as frequency -> inf the par spread -> (1 - R) h exactly;
+    # daily payments over the longest accepted maturity are within h / (2 * 365) relative
+    from stochcredit.core.validation import MAX_FREQUENCY, MAX_MATURITY
+
+    s = sc.CDS(MAX_MATURITY, frequency=MAX_FREQUENCY).par_spread(sc.FlatCurve(0.03),
+                                                               sc.FlatHazardCurve(0.02))
+    assert abs(float(s) / (0.6 * 0.02) - 1) < 1e-4

@@ -26,7 +26,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..core.errors import InvalidParameterError
-from ..core.validation import as_array, in_range, integer
+from ..core.validation import as_array, in_range, schedule_maturity
+from ..core.validation import frequency as _frequency
 from ..market.leg_integrals import LegIntegrals, cds_leg_integrals
 
 __all__ = ["CDS", "forward_cds"]
@@ -75,7 +76,7 @@ class CDS:
     frequency: int = 4
 
     def __post_init__(self) -> None:
-        maturity = as_array("maturity", self.maturity)
+        maturity = schedule_maturity("maturity", as_array("maturity", self.maturity))
         coupon = as_array("coupon", self.coupon)
         if np.any(coupon < 0):
             raise InvalidParameterError("coupon", coupon[coupon < 0][0] if coupon.ndim else coupon,
@@ -102,7 +103,7 @@ class CDS:
             value = np.array(value)  # own, contiguous copy
             value.setflags(write=False)
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "frequency", integer("frequency", self.frequency, minimum=1))
+        object.__setattr__(self, "frequency", _frequency("frequency", self.frequency))
 
     @property
     def shape(self) -> tuple[int, ...]:

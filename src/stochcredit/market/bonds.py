@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidParameterError
-from ..core.validation import integer, nonnegative, positive
+from ..core.validation import frequency as _frequency
+from ..core.validation import nonnegative, positive, schedule_maturity
 from .curves import ZeroCurve
 
 __all__ = ["Bond", "bootstrap_zero_curve"]
@@ -56,7 +57,8 @@ class Bond:
             if np.ndim(value) != 0:
                 raise InvalidParameterError(name, value, "a scalar")
             object.__setattr__(self, name, float(value))
-        object.__setattr__(self, "frequency", integer("frequency", self.frequency, minimum=1))
+        object.__setattr__(self, "frequency", _frequency("frequency", self.frequency))
+        schedule_maturity("maturity", self.maturity)
 
     def cashflows(self) -> tuple[np.ndarray, np.ndarray]:
         """``(times, amounts)`` in increasing time; the last amount includes the face."""
