@@ -59,7 +59,8 @@ class CDS:
     start : float or array_like
         Start of protection, years, ``>= 0`` (``> 0`` is a forward-starting CDS).
     frequency : int
-        Premium payments per year (4 = quarterly).
+        Premium payments per year (4 = quarterly), a whole number in [1, 365]; maturities are at
+        most 200 years.
 
     Examples
     --------

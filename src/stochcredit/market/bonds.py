@@ -42,7 +42,8 @@ class Bond:
         Price per 1 of face, > 0. Accrued interest is ignored: the price is the present value
         of the remaining cash flows.
     frequency : int
-        Coupons per year (2 = semi-annual, the US Treasury convention).
+        Coupons per year (2 = semi-annual, the US Treasury convention), a whole number in
+        [1, 365]; maturity at most 200 years.
     """
 
     maturity: float

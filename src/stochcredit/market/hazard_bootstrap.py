@@ -96,7 +96,7 @@ def bootstrap_hazard_curve(maturities: ArrayLike, par_spreads: ArrayLike, discou
         Recovery rate in ``[0, 1)``, one for all quotes or one per quote. It changes the curve:
         roughly ``h ≈ s / (1 - R)``.
     frequency : int
-        Premium payments per year of the quoted CDS.
+        Premium payments per year of the quoted CDS, in [1, 365]; maturities <= 200 years.
 
     Returns
     -------
