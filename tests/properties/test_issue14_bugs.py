@@ -63,3 +63,18 @@ def test_largest_schedule_matches_continuous_credit_triangle():
     s = sc.CDS(MAX_MATURITY, frequency=MAX_FREQUENCY).par_spread(sc.FlatCurve(0.03),
                                                                sc.FlatHazardCurve(0.02))
     assert abs(float(s) / (0.6 * 0.02) - 1) < 1e-4
+
+
+@pytest.mark.parametrize("params", [(0.00928, 0.516, 0.0845, 1.0), (0.01, 1.5, 0.001, 2.0),
+                                    (0.04, 0.5, 0.04, 1.2)])
+@pytest.mark.parametrize("rho", [1.0, -1.0])
+def test_heston_char_fn_at_unit_correlation(params, rho):
+    """Martingale: phi(-i, t) = 1 exactly; and |rho| = 1 is the continuous limit of |rho| < 1."""
+    model = sc.Heston(*params, rho)
+    near = sc.Heston(*params, rho * (1 - 1e-9))
+    for t in (0.5, 10.0, 50.0):
+        np.testing.assert_allclose(model.char_fn(-1j, t), 1.0, rtol=0, atol=1e-12)
+        u = np.linspace(-20, 20, 41)[:, None] - 1j * np.array([0.0, 0.5, 1.0])
+        a, b = model.char_fn(u, t), near.char_fn(u, t)
+        assert np.isfinite(a).all()
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)  # |d rho| = 1e-9 moves phi O(1e-7)
