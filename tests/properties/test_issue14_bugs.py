@@ -78,3 +78,14 @@ def test_heston_char_fn_at_unit_correlation(params, rho):
         a, b = model.char_fn(u, t), near.char_fn(u, t)
         assert np.isfinite(a).all()
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)  # |d rho| = 1e-9 moves phi O(1e-7)
+
+
+def test_joint_survival_refuses_huge_grids_before_allocating():
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(sc.InvalidParameterError, match="x1, x2"):
+        sc.joint_survival_constant_correlation(0.5, 10000.0, 0.25, 0.3, 0.4, 5.0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 500e6

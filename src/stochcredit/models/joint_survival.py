@@ -14,8 +14,12 @@ from numpy.typing import ArrayLike
 from scipy.special import ive
 
 from ..core import validation as v
+from ..core.errors import InvalidParameterError
 
 __all__ = ["joint_survival_constant_correlation"]
+
+
+_MAX_CELLS = 20_000_000  # largest (radial x Bessel) grid, ~160 MB of float64
 
 
 def _one(x1: float, x2: float, s1: float, s2: float, rho: float, t: float, tol: float) -> float:
@@ -49,6 +53,13 @@ def _one(x1: float, x2: float, s1: float, s2: float, rho: float, t: float, tol: 
     orders = np.arange(1, n_terms + 1) * np.pi / alpha
     # angular integral G_n(r) = int_0^alpha exp(nu.u) sin(n pi phi / alpha) dphi by Gauss-Legendre
     n_phi = max(64, n_terms + 48)
+    if r.size * n_terms > _MAX_CELLS or n_phi * n_terms > _MAX_CELLS:  # check before allocating
+        raise InvalidParameterError(
+            "x1, x2, vol1, vol2, t", (x1, x2, s1, s2, t),
+            "with the distances to default x_i / vol_i and the horizon small enough for a "
+            f"series of <= {_MAX_CELLS:.0e} terms",
+            f"would need {r.size} x {n_terms} Bessel terms; a firm this far from default "
+            "hardly defaults: use its partner's single-firm survival")
     px, pw = np.polynomial.legendre.leggauss(n_phi)
     phi = 0.5 * alpha * (px + 1.0)
     wphi = 0.5 * alpha * pw
