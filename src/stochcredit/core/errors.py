@@ -27,7 +27,11 @@ class InvalidParameterError(ValueError):
     """An input is outside the domain where the model or instrument is defined.
 
     Raised on construction or on call, never replaced by a silent NaN. The message names the
-    parameter, its value and the valid range.
+    parameter, its value and the valid range. Wrong *types* and *shapes* (``FlatCurve("abc")``,
+    ``ZeroCurve([1, 2], [0.01])``, ``CDS(5, frequency=float("inf"))``) raise this error too,
+    naming the argument, rather than a ``TypeError``: one exception type (a ``ValueError``) covers
+    every bad input. Sizes are bounded the same way: inputs that would need unbounded work or
+    memory (e.g. ``frequency > 365``, maturities beyond 200 years) are refused up front.
 
     Parameters
     ----------

@@ -35,7 +35,10 @@ def as_array(name: str, x: Any) -> np.ndarray:
     A complex value with a non-zero imaginary part is an :class:`InvalidParameterError` (never
     silently cast to its real part); a complex array whose imaginary parts are all zero is real.
     """
-    raw = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    try:
+        raw = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    except (TypeError, ValueError) as exc:  # ragged nesting, unconvertible objects
+        raise InvalidParameterError(name, x, "a real number or array of real numbers") from exc
     if np.iscomplexobj(raw):
         imag = np.asarray(raw).imag
         if np.any(imag != 0):
@@ -115,14 +118,38 @@ def choice(name: str, value: Any, choices: Iterable[str]) -> str:
     return key
 
 
-def integer(name: str, x: Any, minimum: int | None = None) -> int:
-    """A whole number, optionally ``>= minimum``."""
+def integer(name: str, x: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole number, optionally ``>= minimum`` and ``<= maximum``."""
     try:
         as_int = int(x)
-    except (TypeError, ValueError, OverflowError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: int(inf)
         raise InvalidParameterError(name, x, "a whole number") from exc
     if as_int != x:
         raise InvalidParameterError(name, x, "a whole number")
-    if minimum is not None and as_int < minimum:
-        raise InvalidParameterError(name, x, f"an integer >= {minimum}")
+    if (minimum is not None and as_int < minimum) or (maximum is not None and as_int > maximum):
+        lo = "" if minimum is None else f">= {minimum}"
+        hi = "" if maximum is None else f"<= {maximum}"
+        raise InvalidParameterError(name, x, "an integer " + " and ".join(filter(None, (lo, hi))))
     return as_int
+
+
+MAX_FREQUENCY = 365
+"""Largest payment frequency accepted (daily); bounds the number of periods per year."""
+
+MAX_MATURITY = 200.0
+"""Longest maturity in years accepted by instruments with a payment schedule (bounded work)."""
+
+
+def frequency(name: str, x: Any) -> int:
+    """A payment frequency: a whole number in ``[1, MAX_FREQUENCY]`` (1 = annual, 365 = daily)."""
+    return integer(name, x, minimum=1, maximum=MAX_FREQUENCY)
+
+
+def schedule_maturity(name: str, x: Any) -> Any:
+    """Raise unless every maturity is <= ``MAX_MATURITY`` years (keeps schedules bounded)."""
+    arr = np.asarray(x, dtype=float)
+    if np.any(arr > MAX_MATURITY):
+        raise InvalidParameterError(name, float(arr[arr > MAX_MATURITY].ravel()[0]),
+                                    f"<= {MAX_MATURITY:g} years",
+                                    "the payment schedule would be unboundedly long")
+    return x

@@ -65,24 +65,35 @@ def heston_log_char(u: ArrayLike, t: ArrayLike, v0: ArrayLike, kappa: ArrayLike,
     bpd = beta + d
     e = np.exp(-d * t)
     one_minus_e = -np.expm1(-d * t)
-    # beta - d = -sigma^2 q / (beta + d); where beta + d cancels (beta < 0, e.g. rho sigma > kappa
-    # at u = -i) the direct difference is the accurate one and q / (beta + d) = -(beta - d)/sigma^2
-    alt = np.abs(bpd) < np.abs(beta - d)
-    bpd_safe = np.where(alt, 1.0, bpd)
-    sig2 = np.where(alt, sigma * sigma, 1.0)
-    bmd = np.where(alt, beta - d, -(sigma * sigma) * q / bpd_safe)
-    q_over_bpd = np.where(alt, -bmd / sig2, q / bpd_safe)
+    # (beta + d)(beta - d) = -sigma^2 q. Take the larger of the two directly and the other from
+    # the product: beta + d -> 0 (with q -> 0) when Re beta < 0, e.g. rho = 1 at u = -i, where
+    # q / (beta + d) is the 0/0 limit -(beta - d) / sigma^2 (sigma > 0 there: beta + d = 2 kappa
+    # at sigma = 0).
+    bmd_direct = beta - d
+    small = np.abs(bpd) < np.abs(bmd_direct)
+    sig2 = np.where(small, sigma * sigma, 1.0)
+    q_over_bpd = np.where(small, -bmd_direct / sig2, q / np.where(small, 1.0, bpd))
+    bmd = -(sigma * sigma) * q_over_bpd
+    bpd = np.where(small, -(sigma * sigma) * q / np.where(small, bmd_direct, 1.0), bpd)
     dd = -q * one_minus_e / (bpd - bmd * e)
     # one_minus_e / d -> t as d -> 0 (kappa = 0 and u = 0 only): guard the 0/0
     d_safe = np.where(d == 0, 1.0, d)
     ome_over_d = np.where(d == 0, t, one_minus_e / d_safe)
     x = bmd * ome_over_d / 2.0
-    x = np.where(alt, 0.0, x)
-    # alt: ln(1 + x) = ln((bpd - bmd e) / (2 d)) without the cancellation in 1 + x
-    bmd_safe = np.where(alt, bmd, 1.0)
-    ratio = np.where(alt, (bpd - bmd * e) / (2.0 * np.where(alt, d, 1.0)), 1.0)
-    log_term = np.where(alt, 2.0 * np.log(ratio) / bmd_safe, ome_over_d * _clog1p_over_x(x))
-    cc = -(kappa * q_over_bpd) * (t - log_term)
+    # where beta + d is the small one, 1 + x = (beta + d - (beta - d) e) / (2 d) ~ e^{-d t} cancels:
+    # ln(1 + x) = -d t + ln(1 + (beta + d)(e^{d t} - 1) / (2 d)), C = kappa/sigma^2 ((beta - d) t
+    # - 2 ln(1 + x)) (the same closed form, no 0/0)
+    alt = small & (np.abs(d * t) < 500.0)
+    x_reg = np.where(alt, 0.0, x)
+    dt_alt = np.where(alt, d * t, 0.0)
+    d_alt = np.where(alt, d, 1.0)
+    y = np.where(alt, bpd, 0.0) * np.expm1(dt_alt) / (2.0 * d_alt)
+    alt &= np.abs(y) < 0.5  # only the cancelling regime (no branch choice for ln(1 + y))
+    y = np.where(alt, y, 0.0)
+    x_reg = np.where(alt, 0.0, x)
+    ln1x = -dt_alt + _clog1p_over_x(y) * y
+    cc_alt = (kappa / sig2) * (bmd * t - 2.0 * ln1x)
+    cc = np.where(alt, cc_alt, -(kappa * q_over_bpd) * (t - ome_over_d * _clog1p_over_x(x_reg)))
     return cc * theta + dd * v0
 
 

@@ -26,14 +26,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..core.errors import InvalidParameterError
-from ..core.validation import as_array, in_range, integer
+from ..core.validation import as_array, in_range, schedule_maturity
+from ..core.validation import frequency as _frequency
 from ..market.leg_integrals import LegIntegrals, cds_leg_integrals
 
 __all__ = ["CDS", "forward_cds"]
 
 
-_MAX_FREQUENCY = 1_000_000  # payments per year (tests take the continuous-premium limit)
-_MAX_PERIODS = 2_000_000  # premium periods per contract: bounds a leg's time and memory
 
 
 def _pack(x: np.ndarray) -> float | np.ndarray:
@@ -62,7 +61,8 @@ class CDS:
     start : float or array_like
         Start of protection, years, ``>= 0`` (``> 0`` is a forward-starting CDS).
     frequency : int
-        Premium payments per year (4 = quarterly).
+        Premium payments per year (4 = quarterly), a whole number in [1, 365]; maturities are at
+        most 200 years.
 
     Examples
     --------
@@ -79,7 +79,7 @@ class CDS:
     frequency: int = 4
 
     def __post_init__(self) -> None:
-        maturity = as_array("maturity", self.maturity)
+        maturity = schedule_maturity("maturity", as_array("maturity", self.maturity))
         coupon = as_array("coupon", self.coupon)
         if np.any(coupon < 0):
             raise InvalidParameterError("coupon", coupon[coupon < 0][0] if coupon.ndim else coupon,
@@ -106,16 +106,7 @@ class CDS:
             value = np.array(value)  # own, contiguous copy
             value.setflags(write=False)
             object.__setattr__(self, name, value)
-        frequency = integer("frequency", self.frequency, minimum=1)
-        if frequency > _MAX_FREQUENCY:
-            raise InvalidParameterError("frequency", frequency,
-                                        f"an integer in [1, {_MAX_FREQUENCY:g}]")
-        periods = (maturity - start) * frequency
-        if np.any(periods > _MAX_PERIODS):
-            raise InvalidParameterError("maturity", float(np.max(maturity)),
-                                        f"such that (maturity - start) * frequency <= "
-                                        f"{_MAX_PERIODS:g} premium periods")
-        object.__setattr__(self, "frequency", frequency)
+        object.__setattr__(self, "frequency", _frequency("frequency", self.frequency))
 
     @property
     def shape(self) -> tuple[int, ...]:

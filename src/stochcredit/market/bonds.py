@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidParameterError
-from ..core.validation import integer, nonnegative, positive
+from ..core.validation import frequency as _frequency
+from ..core.validation import nonnegative, positive, schedule_maturity
 from .curves import ZeroCurve
 
 __all__ = ["Bond", "bootstrap_zero_curve"]
@@ -41,7 +42,8 @@ class Bond:
         Price per 1 of face, > 0. Accrued interest is ignored: the price is the present value
         of the remaining cash flows.
     frequency : int
-        Coupons per year (2 = semi-annual, the US Treasury convention).
+        Coupons per year (2 = semi-annual, the US Treasury convention), a whole number in
+        [1, 365]; maturity at most 200 years.
     """
 
     maturity: float
@@ -56,13 +58,11 @@ class Bond:
             if np.ndim(value) != 0:
                 raise InvalidParameterError(name, value, "a scalar")
             object.__setattr__(self, name, float(value))
-        object.__setattr__(self, "frequency", integer("frequency", self.frequency, minimum=1))
+        object.__setattr__(self, "frequency", _frequency("frequency", self.frequency))
+        schedule_maturity("maturity", self.maturity)
         if self.maturity * self.frequency <= _TOL:
             raise InvalidParameterError("maturity", self.maturity,
                                         f"> {_TOL:g} / frequency (the bond must pay its face)")
-        if self.maturity * self.frequency > 1e6:
-            raise InvalidParameterError("maturity", self.maturity,
-                                        "such that maturity * frequency <= 1e6 coupons")
 
     def cashflows(self) -> tuple[np.ndarray, np.ndarray]:
         """``(times, amounts)`` in increasing time; the last amount includes the face."""

@@ -181,8 +181,12 @@ class ZeroCurve(_DiscountBase):
         rates = np.atleast_1d(as_array("zero_rates", self.zero_rates))
         if rates.shape != times.shape:
             raise InvalidParameterError("zero_rates", rates, f"{times.size} values, one per time")
-        cum = rates * times
-        fwd = np.diff(np.concatenate(([0.0], cum))) / np.diff(np.concatenate(([0.0], times)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            cum = rates * times
+            fwd = np.diff(np.concatenate(([0.0], cum))) / np.diff(np.concatenate(([0.0], times)))
+        if not np.all(np.isfinite(fwd)):
+            raise InvalidParameterError("zero_rates", rates, "values whose zero_rate * time and "
+                                        "implied forward rates are finite")
         times.setflags(write=False)
         rates.setflags(write=False)
         object.__setattr__(self, "times", times)

@@ -26,7 +26,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..core.errors import InvalidParameterError
-from ..core.validation import as_array, in_range, integer
+from ..core.validation import as_array, in_range, schedule_maturity
+from ..core.validation import frequency as _frequency
 from .curves import HazardCurve, PiecewiseFlatRate
 
 __all__ = ["bootstrap_hazard_curve"]
@@ -95,7 +96,7 @@ def bootstrap_hazard_curve(maturities: ArrayLike, par_spreads: ArrayLike, discou
         Recovery rate in ``[0, 1)``, one for all quotes or one per quote. It changes the curve:
         roughly ``h ≈ s / (1 - R)``.
     frequency : int
-        Premium payments per year of the quoted CDS.
+        Premium payments per year of the quoted CDS, in [1, 365]; maturities <= 200 years.
 
     Returns
     -------
@@ -117,7 +118,8 @@ def bootstrap_hazard_curve(maturities: ArrayLike, par_spreads: ArrayLike, discou
     array([0.00998, 0.01505, 0.0221 ])
     """
     mats, spreads, rec = _validate(maturities, par_spreads, recovery)
-    frequency = integer("frequency", frequency, minimum=1)
+    frequency = _frequency("frequency", frequency)
+    schedule_maturity("maturities", mats)
     if not callable(getattr(discount, "discount", None)):
         raise InvalidParameterError("discount", discount, "a discount curve with .discount(t)")
     fwd = getattr(discount, "piecewise_flat", None)

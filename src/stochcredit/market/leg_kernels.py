@@ -147,10 +147,12 @@ def bootstrap_hazards(maturities: np.ndarray, spreads: np.ndarray, recovery: np.
 
     ``pillar_of[j]`` is the pillar whose hazard applies on merged segment ``j``. The residual
     ``(1-R) protection - s annuity`` increases with the new hazard and is nearly linear in it: a
-    secant iteration from the credit-triangle guess converges in a few steps (at most 30). Should
-    it fail, or land on a negative hazard, the root is bracketed in ``[0, hi]`` (``hi`` grown at
-    most ``max_expand`` times) and solved by bisection-safeguarded Illinois regula falsi (at most
-    ``max_iter`` steps). Returns ``(hazards, status, failed_pillar)``: status 0 = ok,
+    secant iteration from the credit-triangle guess converges in a few steps (at most 30); its
+    answer is accepted only where the residual changes sign (a small step is not a root). Should
+    it fail, leave ``(0, 1e6]``, or not bracket a sign change, the root is bracketed in
+    ``[0, hi]`` (``hi`` grown at most ``max_expand`` times) and solved by bisection-safeguarded
+    Illinois regula falsi (at most ``max_iter`` steps). Returns ``(hazards, status,
+    failed_pillar)``: status 0 = ok,
     1 = the quote needs a negative forward hazard, 2 = no bracket (quote too large / non-finite),
     3 = no convergence.
     """
@@ -194,8 +196,8 @@ def bootstrap_hazards(maturities: np.ndarray, spreads: np.ndarray, recovery: np.
             if f1 == f0 or not math.isfinite(f1):
                 break
             x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
-            if not math.isfinite(x2) or abs(x2) > 1e6:
-                break
+            if not math.isfinite(x2) or x2 < 0.0 or x2 > 1e6:
+                break  # left the domain: the bracketed solve below decides (and checks h >= 0)
             if abs(x2 - x1) <= 1e-15 * abs(x2) + 1e-300:
                 x1 = x2
                 converged = True
@@ -204,16 +206,23 @@ def bootstrap_hazards(maturities: np.ndarray, spreads: np.ndarray, recovery: np.
             x1 = x2
             f1 = _residual(x1, i, pillar_of, fwd, hazards, seg, lam, haz, cum,
                       T, s, R, freq, kf, fixed)
-        if converged and x1 >= 0.0:
-            hazards[i] = x1
-            continue
+        if converged:
+            # a small step is not a root: accept only if the residual changes sign around x1
+            dx = 1e-10 * x1 + 1e-300
+            f_a = _residual(x1 - dx, i, pillar_of, fwd, hazards, seg, lam, haz, cum,
+                            T, s, R, freq, kf, fixed)
+            f_b = _residual(x1 + dx, i, pillar_of, fwd, hazards, seg, lam, haz, cum,
+                            T, s, R, freq, kf, fixed)
+            if f_a <= 0.0 <= f_b and x1 - dx > 0.0:
+                hazards[i] = x1
+                continue
         # fallback (and the negative-forward check): bracket [0, hi] and Illinois regula falsi
         lo = 0.0
         f_lo = _residual(lo, i, pillar_of, fwd, hazards, seg, lam, haz, cum,
                       T, s, R, freq, kf, fixed)
         if f_lo > 1e-13 * s * T:  # beyond rounding: a negative forward hazard is needed
             return hazards, 1, i
-        if f_lo >= 0.0 or (converged and x1 < 0.0):
+        if f_lo >= 0.0:
             hazards[i] = 0.0  # zero forward hazard up to rounding
             continue
         hi = max(2.0 * s / (1.0 - R), 1e-4)
