@@ -16,6 +16,8 @@ JIT-compiles numba kernels set ``deadline=None`` themselves.
 
 import os
 
+from hypothesis import HealthCheck, settings
+
 from _validation import (  # noqa: F401 - pytest finds hooks and fixtures by name here
     agreement,
     pytest_addoption,
@@ -23,7 +25,6 @@ from _validation import (  # noqa: F401 - pytest finds hooks and fixtures by nam
     pytest_configure,
     pytest_sessionfinish,
 )
-from hypothesis import HealthCheck, settings
 
 settings.register_profile(
     "ci",

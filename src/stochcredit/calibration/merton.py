@@ -27,8 +27,12 @@ from ..core.validation import as_array, choice, in_range, positive
 from ..dynamics.black_scholes import BlackScholes
 from ..dynamics.heston import Heston
 from ..dynamics.multifactor_heston import MultiFactorHeston
-from ..models.merton import (MERTON_N_NODES, Merton, merton_credit_spread_gradient,
-                             merton_credit_spreads)
+from ..models.merton import (
+    MERTON_N_NODES,
+    Merton,
+    merton_credit_spread_gradient,
+    merton_credit_spreads,
+)
 from .objectives import mean_squared_relative_error, relative_errors
 from .optimisers import minimise_residuals
 from .parameters import Parameter, ParameterSpace
