@@ -119,7 +119,7 @@ def merton_credit_spreads(maturities: ArrayLike, asset: ArrayLike, debt: ArrayLi
         Truncation of the Fourier integral (see :func:`~stochcredit.engines.fourier.option_price`).
         With the defaults, spreads agree with a 128-node reference to ~1e-8 relative (floor
         0.01 bp) over random two-factor parameter sets (kappa up to 15, sigma up to 1.5,
-        |rho| up to 0.99); ``n_nodes=16, tol=1e-12`` is ~15 % faster at ~4e-7. The cost is
+        ``|rho|`` up to 0.99); ``n_nodes=16, tol=1e-12`` is ~15 % faster at ~4e-7. The cost is
         dominated by the nodes needed for the slowly decaying, oscillating tail.
 
     Returns

@@ -75,7 +75,7 @@ class MultiFirmCreditGrades:
     array([0.99962844, 0.91816789])
     >>> res = model.simulate(5.0, n_paths=20_000)
     >>> res.default_correlation()
-    Estimate(value=0.282, stderr=0.0118)
+    Estimate(value=0.296, stderr=0.0118)
     """
 
     def __init__(self, firms: Sequence[Firm], covariance, rate: float) -> None:
