@@ -78,6 +78,26 @@ def _bucket(n: float) -> int:
     """Smallest tabulated node count >= n (keeps the cache of node sets small)."""
     return int(_SIZES[min(np.searchsorted(_SIZES, n), len(_SIZES) - 1)])
 
+def _node_tables(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes on [0, 1] for every panel size in ``counts`` (n_A, k_A, n_B, k_B per
+    entry) packed once, ``node_off[size]`` indexing them, and each entry's first node in the
+    flat integrand buffers (``offsets``, length entries + 1)."""
+    node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
+    ys, ws, pos = [], [], 0
+    sizes = counts[:, [0, 2]]
+    for size in np.unique(sizes[sizes > 0]):
+        y, wy = _legendre01(int(size))
+        node_off[size] = pos
+        ys.append(y)
+        ws.append(wy)
+        pos += int(size)
+    node_y = np.concatenate(ys) if ys else np.zeros(1)
+    node_w = np.concatenate(ws) if ws else np.zeros(1)
+    per_entry = counts[:, 0] * counts[:, 1] + counts[:, 2] * counts[:, 3]
+    offsets = np.concatenate([[0], np.cumsum(per_entry)]).astype(np.int64)
+    return node_off, node_y, node_w, offsets
+
+
 
 def _split(need: float, base: int) -> tuple[int, int]:
     """(nodes per sub-panel, number of sub-panels) for a panel needing ``need`` nodes."""
@@ -273,19 +293,7 @@ def _phase_sum_compiled(dynamics, t_cf, w, x, n_nodes, want, tol):
     fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, power, -0.5, np.log(tol),
                   n_nodes, _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, _MAX_SUBPANELS,
                   panels, counts)
-    node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
-    ys, ws, pos = [], [], 0
-    sizes = counts[:, [0, 2]]
-    for size in np.unique(sizes[sizes > 0]):
-        y, wy = _legendre01(int(size))
-        node_off[size] = pos
-        ys.append(y)
-        ws.append(wy)
-        pos += int(size)
-    node_y = np.concatenate(ys) if ys else np.zeros(1)
-    node_w = np.concatenate(ws) if ws else np.zeros(1)
-    per_entry = counts[:, 0] * counts[:, 1] + counts[:, 2] * counts[:, 3]
-    offsets = np.concatenate([[0], np.cumsum(per_entry)]).astype(np.int64)
+    node_off, node_y, node_w, offsets = _node_tables(counts)
     u_buf = np.empty(offsets[-1])
     g_buf = np.empty(offsets[-1], dtype=complex)
     fk.fill_integrand(t, wf, v0, kappa, theta, sigma, rho, want == "price", panels, counts,

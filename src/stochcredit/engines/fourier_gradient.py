@@ -38,8 +38,8 @@ from .fourier import (
     _TAIL_NODES_PER_RADIAN,
     _TOL,
     _bs_parts,
-    _legendre01,
     _mean_variance,
+    _node_tables,
     _nodes,
     _phase_sum,
     _prepare,
@@ -145,19 +145,7 @@ def _compiled_sums(dynamics, t_cf, w, x, n_nodes, tol):
     fk.plan_nodes(t, wf, xmax, v0, kappa, theta, sigma, rho, 1.0, -0.5, np.log(tol), n_nodes,
                   _NODES_PER_RADIAN, _TAIL_NODES_PER_RADIAN, _SIZES, _MAX_SUBPANELS, panels,
                   counts)
-    node_off = np.full(_SIZES[-1] + 1, -1, dtype=np.int64)
-    ys, ws, pos = [], [], 0
-    sizes = counts[:, [0, 2]]
-    for size in np.unique(sizes[sizes > 0]):
-        y, wy = _legendre01(int(size))
-        node_off[size] = pos
-        ys.append(y)
-        ws.append(wy)
-        pos += int(size)
-    node_y = np.concatenate(ys) if ys else np.zeros(1)
-    node_w = np.concatenate(ws) if ws else np.zeros(1)
-    per_entry = counts[:, 0] * counts[:, 1] + counts[:, 2] * counts[:, 3]
-    offsets = np.concatenate([[0], np.cumsum(per_entry)]).astype(np.int64)
+    node_off, node_y, node_w, offsets = _node_tables(counts)
     n_cols = 3 + 10 * v0.shape[1]
     u_buf = np.empty(offsets[-1])
     g_buf = np.empty((offsets[-1], n_cols), dtype=complex)
