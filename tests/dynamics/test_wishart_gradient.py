@@ -1,9 +1,10 @@
 """Wishart marginal: derivatives of the transform (tangent-linear Moebius steps) vs the chain
 rule through the Heston gradient (n = 1 is CIR, Seed Remark 1 / WI-5) and vs
 Richardson-extrapolated central differences of ``char_fn`` (steps h, h/2; O(h^4)) for n = 2 with
-``beta`` or ``omega`` drift, non-symmetric ``M``, Bru's boundary ``beta = n - 1`` (variance
-hitting zero, the Feller-violated analogue; differences need beta - h >= n - 1, so just inside); then through the engines: a Merton spread and
-CreditGradesEquity option sensitivities vs differences of the value, <= 1e-6 relative."""
+``beta`` or ``omega`` drift, non-symmetric ``M``, and next to Bru's boundary ``beta = n - 1``
+(variance reaching zero, the Feller-violated analogue; the differences need ``beta - h >= n - 1``);
+then through the engines: a Merton spread and CreditGradesEquity option sensitivities vs
+differences of the value, <= 1e-6 relative."""
 
 import numpy as np
 import pytest
@@ -122,7 +123,6 @@ def test_creditgrades_equity_sensitivities_under_a_wishart_marginal():
         _assert_close(g[name], _richardson(bumped, p0[j], h), name, 1e-13 / h)
 
 
-@pytest.mark.slow
 def test_merton_spread_gradient_under_a_wishart_marginal():
     from stochcredit.models.merton import merton_credit_spreads
 

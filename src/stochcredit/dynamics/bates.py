@@ -127,8 +127,9 @@ class Bates:
         respect to ``gradient_names`` (leading axis of ``dpsi``).
 
         The Heston part is :func:`~stochcredit.dynamics.heston_gradient.heston_log_char_gradient`;
-        the jump exponent ``J = lambda t (E - 1 - i u kbar)``, ``E = exp(i u mu_J - u^2 delta^2/2)``,
-        ``kbar = exp(mu_J + delta^2/2) - 1`` (Bates 1996, eq. 6) gives::
+        the jump exponent ``J = lambda t (E - 1 - i u kbar)``, with
+        ``E = exp(i u mu_J - u^2 delta^2/2)`` and ``kbar = exp(mu_J + delta^2/2) - 1``
+        (Bates 1996, eq. 6), gives::
 
             dJ/dlambda = t (E - 1 - i u kbar)
             dJ/dmu_J   = lambda t i u (E - (1 + kbar))

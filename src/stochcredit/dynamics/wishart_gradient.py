@@ -150,7 +150,6 @@ def _log_laplace_gradient(index, s, t, sigma0, m, q, drift, beta, omega, growth_
         for nd, wt in zip(nodes, weights, strict=False):
             f, df = _frechet(h_mat, dh, 0.5 * (nd + 1.0) * h, n)
             gauss.append((0.5 * wt, f, _stack(df)))
-        n_om = n * n
         d_drift = [_unit(n, k, l_) @ omega.T + omega @ _unit(n, l_, k)
                    for k in range(n) for l_ in range(n)]
     a = np.zeros((big, n, n), dtype=complex)
