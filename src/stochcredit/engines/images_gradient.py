@@ -64,28 +64,48 @@ def image_parameter_names(dynamics: Any) -> tuple[tuple[str, ...], np.ndarray]:
     return tuple(names[i] for i in keep), np.asarray(keep, dtype=int)
 
 
-def _transform(dynamics: Any, k: np.ndarray, t: float, keep: np.ndarray):
-    """``(Lhat, dLhat/dp)`` at ``u_k = (k^2 + 1/4)/2`` (shapes ``(n,)``, ``(P, n)``)."""
+def _transform(dynamics: Any, k: np.ndarray, t: np.ndarray, keep: np.ndarray):
+    """``(Lhat, dLhat/dp)`` at ``u_k = (k^2 + 1/4)/2`` for flat ``k`` and ``t`` of one length
+    (one call for every maturity's nodes; shapes ``(n,)``, ``(P, n)``)."""
     psi, dpsi = dynamics.log_char_fn_gradient(k - 0.5j, t)
     lap = np.exp(np.asarray(psi).real)
     return lap, lap * np.asarray(dpsi)[keep].real
 
 
-def _kmax(dynamics: Any, t: float, ibar: float, keep: np.ndarray, tol: float) -> float:
+def _kmax(dynamics: Any, t: np.ndarray, ibar: np.ndarray, keep: np.ndarray,
+          tol: float) -> np.ndarray:
+    """Per maturity, the first probe beyond which ``max(|R|, |dLhat/dp|/(k^2 + 1/4))`` stays
+    below ``tol`` (capped at ``_K_CAP``, with a warning if that truncates)."""
+    n_k = _PROBE_K.size
     u = (_PROBE_K ** 2 + 0.25) / 2.0
-    lap, grad = _transform(dynamics, _PROBE_K, t, keep)
-    env = np.abs(lap - np.exp(-u * ibar))
+    lap, grad = _transform(dynamics, np.tile(_PROBE_K, t.size), np.repeat(t, n_k), keep)
+    lap = lap.reshape(t.size, n_k)
+    env = np.abs(lap - np.exp(-u[None, :] * ibar[:, None]))
     if grad.size:
-        env = np.maximum(env, np.abs(grad).max(axis=0) / (2.0 * u))
+        env = np.maximum(env, np.abs(grad).max(axis=0).reshape(t.size, n_k) / (2.0 * u))
     ok = env < tol
-    tail_ok = np.flip(np.logical_and.accumulate(np.flip(ok)))
-    idx = int(tail_ok.argmax()) if tail_ok.any() else len(_PROBE_K) - 1
+    tail_ok = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
+    idx = np.where(tail_ok.any(axis=1), tail_ok.argmax(axis=1), n_k - 1)
     cap_idx = int(np.searchsorted(_PROBE_K, _K_CAP))
-    if env[cap_idx] > 1e3 * tol:
+    if np.any(env[:, cap_idx] > 1e3 * tol):
         warnings.warn("method of images (sensitivities): the transform decays too slowly; the "
                       f"k-integrals are truncated at k = {_K_CAP:g}", RuntimeWarning,
                       stacklevel=4)
-    return float(min(_PROBE_K[idx], _K_CAP))
+    return np.minimum(_PROBE_K[idx], _K_CAP)
+
+
+def _node_sets(dynamics: Any, t: np.ndarray, ibar: np.ndarray, freq: np.ndarray,
+               keep: np.ndarray, tol: float):
+    """Per maturity ``(k, w, Lhat, dLhat/dp)`` on its own nodes (:func:`.images._nodes` up to
+    its ``kmax``), the transform of all maturities evaluated in one call."""
+    kmax = _kmax(dynamics, t, ibar, keep, tol)
+    nodes = [_nodes(float(km), float(f)) for km, f in zip(kmax, freq, strict=True)]
+    sizes = [k.size for k, _ in nodes]
+    lap, grad = _transform(dynamics, np.concatenate([k for k, _ in nodes]),
+                           np.repeat(t, sizes), keep)
+    cuts = np.cumsum(sizes)[:-1]
+    return [(k, w, la, gr) for (k, w), la, gr in
+            zip(nodes, np.split(lap, cuts), np.split(grad, cuts, axis=1), strict=True)]
 
 
 @dataclass(frozen=True)
@@ -145,13 +165,12 @@ def call_images_gradient(v0: float, barrier: float, strike_star: ArrayLike, dyna
     d_p = np.zeros((n_p, kst.size))
     x0 = float(np.log(v0 / barrier))
     xk = np.log(kst / barrier)
-    for t in np.unique(t_b):
-        pos = np.flatnonzero(t_b == t)
-        ibar = float(ib[pos[0]])
-        kmax = _kmax(dynamics, float(t), ibar, keep, tol)
-        k, w = _nodes(kmax, x0 + float(xk[pos].max()))
+    uniq, first = np.unique(t_b, return_index=True)
+    members = [np.flatnonzero(t_b == t) for t in uniq]
+    freq = np.array([x0 + float(xk[pos].max()) for pos in members])
+    sets = _node_sets(dynamics, uniq, ib[first], freq, keep, tol)
+    for pos, ibar, (k, w, lap, grad) in zip(members, ib[first], sets, strict=True):
         den = k * k + 0.25
-        lap, grad = _transform(dynamics, k, float(t), keep)
         res = lap - np.exp(-0.5 * den * ibar)
         s0, c0 = np.sin(k * x0), np.cos(k * x0)
         phase = np.outer(xk[pos], k)
@@ -224,13 +243,14 @@ def survival_images_gradient(x0: float, dynamics: Any, T: ArrayLike, *,
     d_l = d_x + d_i
     d_p = np.zeros((len(names), t_b.size))
     scale = 2.0 * np.exp(x / 2.0) / np.pi
-    for j in np.flatnonzero(t_b > 0.0):   # T = 0: R = e^{-u l2} - e^{-u l2} = 0
-        t, ibar = float(t_b[j]), float(ib[j])
-        k, w = _nodes(_kmax(dynamics, t, ibar - shift, keep, tol), x)
+    live = np.flatnonzero(t_b > 0.0)   # T = 0: R = e^{-u l2} - e^{-u l2} = 0
+    sets = (_node_sets(dynamics, t_b[live], ib[live] - shift, np.full(live.size, x), keep, tol)
+            if live.size else [])
+    for j, (k, w, lap, grad) in zip(live, sets, strict=True):
+        ibar = float(ib[j])
         den = k * k + 0.25
         u = 0.5 * den
         damp = np.exp(-u * shift)
-        lap, grad = _transform(dynamics, k, t, keep)
         res = lap * damp - np.exp(-u * ibar)
         s, c = np.sin(k * x), np.cos(k * x)
         g = w * scale * k * s / den
