@@ -191,3 +191,27 @@ def test_sensitivity_frame_and_errors():
         _model(Opaque()).option_sensitivities(50.0, 1.0)
     with pytest.raises(sc.InvalidParameterError, match="> 0"):
         m.option_sensitivities(50.0, 0.0)
+
+
+@pytest.mark.parametrize("vals", HESTON + [(0.04, 2.0, 0.05, 0.0)])
+def test_real_factor_path_equals_the_generic_contract_path(vals):
+    """Zero-correlation Heston factors are evaluated in real arithmetic (``heston_factors``
+    hook); a wrapper offering only ``log_char_fn_gradient`` takes the generic complex path:
+    both give the same sensitivities."""
+    h = _heston(vals)
+
+    class Generic:
+        gradient_names = h.gradient_names
+        log_char_fn_gradient = staticmethod(h.log_char_fn_gradient)
+        variance_laplace = staticmethod(h.variance_laplace)
+        mean_integrated_variance = staticmethod(h.mean_integrated_variance)
+
+    a = _model(h).option_sensitivities(STRIKES, TS, "call")
+    b = _model(Generic()).option_sensitivities(STRIKES, TS, "call")
+    assert [key for key in a if key != "vega"] == list(b)     # no v0 attribute: no vega
+    for key in b:
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-11, atol=1e-13, err_msg=key)
+    t = np.array([0.5, 3.0])
+    a, b = (_model(d, barrier_std=0.2).survival_gradient(t) for d in (h, Generic()))
+    for key in b:
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-11, atol=1e-15, err_msg=key)

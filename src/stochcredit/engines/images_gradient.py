@@ -64,9 +64,73 @@ def image_parameter_names(dynamics: Any) -> tuple[tuple[str, ...], np.ndarray]:
     return tuple(names[i] for i in keep), np.asarray(keep, dtype=int)
 
 
+def _factor_table(dynamics: Any) -> list[tuple[float, ...]] | None:
+    """The ``heston_factors()`` hook (contract: Heston log-CFs adding up to the law's) as floats
+    when every factor has ``rho = 0`` and ``gradient_names`` lists 5 names per factor in the
+    factors' order (Heston, MultiFactorHeston); else None (the generic path)."""
+    hook = getattr(dynamics, "heston_factors", None)
+    factors = hook() if callable(hook) else None
+    if not factors or len(tuple(dynamics.gradient_names)) != 5 * len(factors):
+        return None
+    try:
+        table = [tuple(float(p) for p in f) for f in factors]
+    except (TypeError, ValueError):
+        return None
+    return table if all(f[4] == 0.0 for f in table) else None
+
+
+def _cir_log_laplace_gradient(q: np.ndarray, t: np.ndarray, v0: float, kappa: float,
+                              theta: float, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """One zero-correlation Heston factor at ``u = k - i/2`` (``q = i u + u^2 = k^2 + 1/4``
+    real), in real arithmetic: ``psi = C theta + D v0`` of H-1 with ``beta = kappa``,
+    ``d = sqrt(kappa^2 + sigma^2 q)`` (the CIR transform HC-1 at ``s = q/2``), and its
+    derivatives in ``(v0, kappa, theta, sigma, rho)`` (the ``rho`` row is 0 and unused: the
+    images are taken at ``rho = 0``), forward mode through the same stable form as
+    :mod:`stochcredit.dynamics.heston_gradient` (``dd/dkappa = kappa/d``,
+    ``dd/dsigma = sigma q/d``)."""
+    d = np.sqrt(kappa * kappa + sigma * sigma * q)
+    dd = (kappa / d, sigma * q / d)
+    bpd = kappa + d
+    dbpd = (1.0 + dd[0], dd[1])
+    e = np.exp(-d * t)
+    ome = -np.expm1(-d * t)
+    dome = tuple(t * e * x for x in dd)
+    bmd = -(sigma * sigma) * q / bpd
+    dbmd = (-bmd * dbpd[0] / bpd, -bmd * dbpd[1] / bpd - 2.0 * sigma * q / bpd)
+    den = bpd - bmd * e
+    dden = tuple(a - b * e + bmd * t * e * c for a, b, c in zip(dbpd, dbmd, dd, strict=True))
+    dcoef = -q * ome / den
+    ddcoef = tuple(-q * (a / den - ome * b / (den * den)) for a, b in zip(dome, dden, strict=True))
+    ood = ome / d
+    dood = tuple(a / d - ome * b / (d * d) for a, b in zip(dome, dd, strict=True))
+    x = bmd * ood / 2.0
+    dx = tuple((a * ood + bmd * b) / 2.0 for a, b in zip(dbmd, dood, strict=True))
+    small = np.abs(x) < 1e-4
+    safe = np.where(small, 1.0, x)
+    lx = np.where(small, 1.0 - x / 2.0 + x * x / 3.0, np.log1p(safe) / safe)
+    dlx = np.where(small, -0.5 + 2.0 * x / 3.0 - 0.75 * x * x, (1.0 / (1.0 + safe) - lx) / safe)
+    big_a = kappa * q / bpd
+    dbig_a = (q / bpd - big_a * dbpd[0] / bpd, -big_a * dbpd[1] / bpd)
+    big_b = t - ood * lx
+    dbig_b = tuple(-(a * lx + ood * dlx * b) for a, b in zip(dood, dx, strict=True))
+    ccoef = -big_a * big_b
+    dccoef = tuple(-(a * big_b + big_a * b) for a, b in zip(dbig_a, dbig_b, strict=True))
+    psi = ccoef * theta + dcoef * v0
+    grads = (dcoef, theta * dccoef[0] + v0 * ddcoef[0], ccoef,
+             theta * dccoef[1] + v0 * ddcoef[1], np.zeros_like(psi))
+    return psi, np.stack(grads)
+
+
 def _transform(dynamics: Any, k: np.ndarray, t: np.ndarray, keep: np.ndarray):
     """``(Lhat, dLhat/dp)`` at ``u_k = (k^2 + 1/4)/2`` for flat ``k`` and ``t`` of one length
-    (one call for every maturity's nodes; shapes ``(n,)``, ``(P, n)``)."""
+    (one call for every maturity's nodes; shapes ``(n,)``, ``(P, n)``). Zero-correlation
+    Heston factors (the ``heston_factors`` hook) take the real-arithmetic path."""
+    table = _factor_table(dynamics)
+    if table is not None:
+        q = k * k + 0.25
+        parts = [_cir_log_laplace_gradient(q, t, *f[:4]) for f in table]
+        lap = np.exp(sum(p for p, _ in parts))
+        return lap, lap * np.concatenate([g for _, g in parts])[keep]
     psi, dpsi = dynamics.log_char_fn_gradient(k - 0.5j, t)
     lap = np.exp(np.asarray(psi).real)
     return lap, lap * np.asarray(dpsi)[keep].real

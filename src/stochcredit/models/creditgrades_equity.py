@@ -391,8 +391,9 @@ def _vega(out: dict, dynamics: Any) -> None:
     """``vega`` = ``dV/d sqrt(v0)`` (or ``sqrt(variance)``) when the dynamics has that one
     parameter (Heston, constant marginal), inserted in place."""
     for name in ("v0", "variance"):
-        if name in out:
-            out["vega"] = 2.0 * np.sqrt(float(getattr(dynamics, name))) * out[name]
+        level = getattr(dynamics, name, None)
+        if name in out and level is not None and np.ndim(level) == 0:
+            out["vega"] = 2.0 * np.sqrt(float(level)) * out[name]
             return
 
 
