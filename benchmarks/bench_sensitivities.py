@@ -2,6 +2,8 @@
 
 1. Gradient call vs value call (goal <= 3x): Merton spread curve of 11 maturities (1F and 2F
    Heston) and ``european_option_gradient`` vs ``european_option`` (1 and 50 strikes).
+   1b. The same for Bates (curve, 1 and 50 strikes) and CreditGradesEquity under Heston
+   variance (images): ``option_sensitivities`` vs ``call``, ``survival_gradient`` vs ``survival``.
 2. A single Heston price vs QuantLib's AnalyticHestonEngine (goal >= 5x faster).
 3. A single 1-factor Merton curve (11 maturities) vs QuantLib pricing the 11 puts (goal >= 10x).
 4. The two-factor curve: single (goal <= 100 us) and 1,000 curves batched (goal <= 50 us/curve).
@@ -55,6 +57,38 @@ def gradients():
         tg, _ = best_of(lambda k=k: sc.european_option_gradient(100.0, k, 1.0, 0.02, h), 5, 20)
         print(f"Heston option, {n:3d} strikes: value {tv * 1e6:8.1f} us, gradient "
               f"{tg * 1e6:8.1f} us  -> {tg / tv:4.2f}x")
+
+
+def gradients_bates_and_images():
+    """Rows added for Bates (numpy Lewis path: no compiled kernel hook) and for
+    CreditGradesEquity under Heston variance (method of images), gradient vs value call."""
+    print("-- 1b. gradient vs value: Bates, CreditGradesEquity (images)")
+    b = sc.Bates(*H1, 0.3, -0.1, 0.15)
+    m = sc.Merton(1.0, 0.43, 0.05, b)
+    m.credit_spread(T11)
+    m.credit_spread_gradient(T11)
+    tv, _ = best_of(lambda: m.credit_spread(T11), repeat=5, number=5)
+    tg, _ = best_of(lambda: m.credit_spread_gradient(T11), repeat=5, number=5)
+    print(f"Merton Bates curve (11 T): value {tv * 1e6:8.1f} us, gradient {tg * 1e6:8.1f} us"
+          f"  -> {tg / tv:4.2f}x (goal <= 3x)")
+    for n in (1, 50):
+        k = np.linspace(80, 120, n)
+        sc.european_option_gradient(100.0, k, 1.0, 0.02, b)
+        tv, _ = best_of(lambda k=k: sc.european_option(100.0, k, 1.0, 0.02, b), 5, 10)
+        tg, _ = best_of(lambda k=k: sc.european_option_gradient(100.0, k, 1.0, 0.02, b), 5, 10)
+        print(f"Bates option, {n:3d} strikes: value {tv * 1e6:8.1f} us, gradient "
+              f"{tg * 1e6:8.1f} us  -> {tg / tv:4.2f}x (goal <= 3x)")
+    cge = sc.CreditGradesEquity(50.0, 40.0, 0.5, 0.03, sc.Heston(*H1[:4], 0.0), 0.01)
+    k, t = np.array([40.0, 45.0, 50.0, 55.0, 60.0]), np.array([0.5, 1.0, 1.0, 2.0, 5.0])
+    cge.option_sensitivities(k, t)
+    tv, _ = best_of(lambda: cge.call(k, t), 5, 10)
+    tg, _ = best_of(lambda: cge.option_sensitivities(k, t), 5, 10)
+    print(f"CreditGradesEquity Heston calls (5): value {tv * 1e6:8.1f} us, sensitivities "
+          f"{tg * 1e6:8.1f} us  -> {tg / tv:4.2f}x")
+    tv, _ = best_of(lambda: cge.survival(T11), 5, 10)
+    tg, _ = best_of(lambda: cge.survival_gradient(T11), 5, 10)
+    print(f"CreditGradesEquity Heston survival (11 T): value {tv * 1e6:8.1f} us, gradient "
+          f"{tg * 1e6:8.1f} us  -> {tg / tv:4.2f}x")
 
 
 def _ql_setup(params, rate=0.02, spot=100.0):
@@ -192,5 +226,6 @@ def calibration():
 
 if __name__ == "__main__":
     gradients()
+    gradients_bates_and_images()
     single_prices()
     calibration()

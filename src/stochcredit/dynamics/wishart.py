@@ -383,6 +383,39 @@ class WishartMarginal:
         out = self.covariance.mean(t)[..., self.index, self.index]
         return float(out) if out.ndim == 0 else out
 
+    # -- closed-form parameter derivatives (issue 11; see :mod:`.wishart_gradient`) -------------
+    @property
+    def gradient_names(self) -> tuple[str, ...]:
+        """``("sigma0_11", "sigma0_12", ..., "m_11", ..., "q_11", ..., "beta")`` (or
+        ``"omega_ij"`` when the drift is given as ``omega``): the covariance's parameters, the
+        leading axis of :meth:`log_char_fn_gradient`. ``sigma0_ij`` (``i < j``) moves both
+        symmetric entries together."""
+        from .wishart_gradient import wishart_gradient_names
+
+        cov = self.covariance
+        return wishart_gradient_names(cov.n, cov.beta is not None)
+
+    def log_char_fn_gradient(self, u: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """``(psi, dpsi)``: ``psi = ln E[exp(i u X_t)] = ln Lhat((u^2 + i u)/2, t)`` (WI-2..WI-4)
+        and its derivatives with respect to ``gradient_names`` (leading axis of ``dpsi``), by
+        tangent-linear propagation of the same Moebius steps
+        (:func:`~.wishart_gradient.wishart_log_laplace_gradient`).
+
+        Examples
+        --------
+        >>> cov = WishartCovariance(0.04, m=-0.75, q=0.2, beta=6.0)   # CIR(1.5, 0.04, 0.4)
+        >>> psi, dpsi = cov.marginal(0).log_char_fn_gradient(1.0 - 0.5j, 2.0)
+        >>> cov.marginal(0).gradient_names, dpsi.shape
+        (('sigma0_11', 'm_11', 'q_11', 'beta'), (4,))
+        """
+        from .wishart_gradient import wishart_log_laplace_gradient
+
+        u = np.asarray(u).astype(complex)
+        cov = self.covariance
+        return wishart_log_laplace_gradient(self.index, 0.5 * (u * u + 1j * u),
+                                            np.asarray(t, dtype=float), cov.sigma0, cov.m,
+                                            cov.q, cov.drift, cov.beta, cov.omega)
+
     def integrated_mean(self, t: ArrayLike) -> float | np.ndarray:
         """E[int_0^t Sigma_ii du] = S_inf,ii t + (int_0^t e^{uM}(Sigma0 - S_inf)e^{uM'} du)_ii.
 

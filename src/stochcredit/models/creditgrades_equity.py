@@ -292,50 +292,80 @@ class CreditGradesEquity(BalanceSheet):
         return _pack(np.maximum(out, 0.0), strike, T)
 
     def survival_gradient(self, T: ArrayLike) -> dict[str, float | np.ndarray]:
-        """``{parameter: d survival(T) / d parameter}`` (``"equity"``, ``"vol"`` (asset),
-        ``"debt_per_share"``, ``"recovery_mean"``, ``"barrier_std"``) in closed form (SF-5);
-        Black-Scholes asset dynamics only."""
-        from .creditgrades_sensitivity import equity_model_survival_gradient
+        """``{parameter: d survival(T) / d parameter}``: ``"equity"``, ``"debt_per_share"``,
+        ``"recovery_mean"``, ``"barrier_std"`` and the asset variance's parameters.
 
-        if self._vol is None:
-            raise InvalidParameterError(
-                "dynamics", self.dynamics, "BlackScholes for survival_gradient",
-                reason="closed-form sensitivities exist for the constant-volatility formulas")
+        Black-Scholes asset: closed form (SF-5), the variance key is ``"vol"`` (asset). Under the
+        method of images: IM-1 and its derivatives in one pass over the same nodes, the variance
+        keys being the dynamics' ``gradient_names`` (without ``rho``; see
+        :func:`~stochcredit.engines.images_gradient.survival_images_gradient`).
+        """
         T_in = T
         T = np.asarray(v.nonnegative("T", T), dtype=float)
-        return {k: _pack(a, T_in) for k, a in equity_model_survival_gradient(self, T).items()}
+        if self._vol is None:
+            out = images_survival_sensitivities(self, T)
+        else:
+            from .creditgrades_sensitivity import equity_model_survival_gradient
+
+            out = equity_model_survival_gradient(self, T)
+        return {k: _pack(a, T_in) for k, a in out.items()}
 
     def option_sensitivities(self, strike: ArrayLike, T: ArrayLike,
                              kind: str = "call") -> dict[str, float | np.ndarray]:
-        """Value, ``delta = dV/dS0``, ``gamma = d^2V/dS0^2``, ``vega = dV/d(asset vol)`` and
-        ``dV/d`` ``debt_per_share``, ``recovery_mean``, ``rate``, ``dividend`` of :meth:`call` /
-        :meth:`put`, in closed form (SF-3..SF-6 differentiated by the chain rule; see
-        :func:`~stochcredit.models.creditgrades_sensitivity.equity_option_sensitivities`).
+        """Value, ``delta = dV/dS0``, ``gamma = d^2V/dS0^2``, ``vega`` and ``dV/d``
+        ``debt_per_share``, ``recovery_mean``, ``rate``, ``dividend`` of :meth:`call` /
+        :meth:`put`, plus (stochastic variance) ``dV/d`` each variance parameter.
 
-        Black-Scholes asset dynamics only; under the method of images an
-        :class:`InvalidParameterError` is raised.
+        Black-Scholes asset: closed form (SF-3..SF-6 differentiated by the chain rule; see
+        :func:`~stochcredit.models.creditgrades_sensitivity.equity_option_sensitivities`),
+        ``vega = dV/d(asset vol)``. Under the method of images (any variance dynamics with
+        ``log_char_fn_gradient``: ``Heston`` with ``rho = 0``, ``MultiFactorHeston``, a Wishart,
+        principal-component or constant-covariance marginal): IM-2 and its derivatives in one pass
+        over the same nodes (:func:`~stochcredit.engines.images_gradient.call_images_gradient`);
+        the variance keys are the dynamics' ``gradient_names`` without ``rho`` (the images need
+        ``rho = 0``), and ``vega = dV/d sqrt(v0)`` (``Heston``: the initial asset vol) or
+        ``dV/d sqrt(variance)`` (constant marginal) when the dynamics has one such parameter.
+        :meth:`sensitivities` gives the same as a pandas frame.
 
         Examples
         --------
-        >>> from stochcredit import BlackScholes
+        >>> from stochcredit import BlackScholes, Heston
         >>> m = CreditGradesEquity(50, 40, 0.5, 0.03, BlackScholes(0.2))
         >>> g = m.option_sensitivities(50, 1.0)
         >>> round(g["value"], 4) == round(m.call(50, 1.0), 4), 0 < g["delta"] < 1
         (True, True)
+        >>> h = CreditGradesEquity(50, 40, 0.5, 0.03, Heston(0.04, 1.5, 0.04, 0.5, 0.0))
+        >>> g = h.option_sensitivities(40, 2.0, kind="put")
+        >>> round(g["value"], 4), sorted(g)[-4:]
+        (2.4166, ['theta', 'v0', 'value', 'vega'])
         """
-        from .creditgrades_sensitivity import equity_option_sensitivities
-
         kind = v.choice("kind", kind, ("call", "put"))
-        if self._vol is None:
-            raise InvalidParameterError(
-                "dynamics", self.dynamics, "BlackScholes for option_sensitivities",
-                reason="closed-form sensitivities exist for the constant-volatility formulas "
-                       "SF-3..SF-6; under the method of images they are not implemented")
         k, t = self._inputs(strike, T)
         if np.any(t <= 0) or np.any(k <= 0):
             raise InvalidParameterError("strike, T", (strike, T), "> 0 for sensitivities")
-        out = equity_option_sensitivities(self, k, t, kind)
+        if self._vol is None:
+            out = images_option_sensitivities(self, k, t, kind)
+        else:
+            from .creditgrades_sensitivity import equity_option_sensitivities
+
+            out = equity_option_sensitivities(self, k, t, kind)
         return {key: _pack(np.asarray(a), strike, T) for key, a in out.items()}
+
+    def sensitivities(self, T: ArrayLike, strike: ArrayLike | None = None, kind: str = "call"):
+        """:meth:`option_sensitivities` (``strike`` given; rows indexed by ``(strike, T)``) or
+        :meth:`survival_gradient` (``strike=None``; rows indexed by ``T``) as a pandas
+        DataFrame, one column per key."""
+        import pandas as pd
+
+        from ..core.sensitivity import gradient_frame
+
+        if strike is None:
+            return gradient_frame(self.survival_gradient(T),
+                                  index=np.atleast_1d(np.asarray(T, dtype=float)))
+        k, t = (np.atleast_1d(a).ravel() for a in self._inputs(strike, T))
+        frame = gradient_frame(self.option_sensitivities(k, t, kind))
+        frame.index = pd.MultiIndex.from_arrays([k, t], names=["strike", "T"])
+        return frame
 
     def implied_vol(self, strike: ArrayLike, T: ArrayLike, kind: str = "call"
                     ) -> float | np.ndarray:
@@ -349,6 +379,74 @@ class CreditGradesEquity(BalanceSheet):
             out[i] = black_scholes_implied_vol(float(prices[i]), self.equity, float(k[i]),
                                                float(t[i]), self.rate, self.dividend, kind)
         return _pack(out, strike, T)
+
+
+def _control_mean(m: CreditGradesEquity, t: np.ndarray) -> np.ndarray:
+    """``E[I_T]`` for the control variate (the dynamics' own, else from its transform)."""
+    mean = m._mean_variance(t)
+    return images.mean_integrated_variance(m._laplace(), t) if mean is None else mean
+
+
+def _vega(out: dict, dynamics: Any) -> None:
+    """``vega`` = ``dV/d sqrt(v0)`` (or ``sqrt(variance)``) when the dynamics has that one
+    parameter (Heston, constant marginal), inserted in place."""
+    for name in ("v0", "variance"):
+        level = getattr(dynamics, name, None)
+        if name in out and level is not None and np.ndim(level) == 0:
+            out["vega"] = 2.0 * np.sqrt(float(level)) * out[name]
+            return
+
+
+def images_option_sensitivities(m: CreditGradesEquity, k: np.ndarray, t: np.ndarray,
+                                kind: str) -> dict[str, np.ndarray]:
+    """Sensitivities of the IM-2 call ``e^{-qT} E[DOC(V0, B, K*, I_T)]`` (``V0 = S0 + L D``,
+    ``B = L D``, ``K* = B + K e^{-(r-q)T}``) and of the put by parity with default
+    ``P = C - S0 e^{-qT} + K e^{-rT}``, from :func:`~.images_gradient.call_images_gradient`
+    by the chain rule."""
+    from ..engines.images_gradient import call_images_gradient
+
+    growth = k * np.exp(-(m.rate - m.dividend) * t)
+    g = call_images_gradient(m.asset_value, m.barrier, m.barrier + growth, m.dynamics, t,
+                             mean_variance=_control_mean(m, t))
+    dq = np.exp(-m.dividend * t)
+    call = dq * g.value
+    balance = dq * (g.d_asset + g.d_barrier + g.d_strike)       # d/d(L D)
+    out = {"value": call, "delta": dq * g.d_asset, "gamma": dq * g.d2_asset,
+           "debt_per_share": m.recovery_mean * balance, "recovery_mean": m.debt_per_share * balance,
+           "rate": -t * growth * dq * g.d_strike,
+           "dividend": -t * call + t * growth * dq * g.d_strike}
+    if kind == "put":
+        out["value"] = np.maximum(call - m.equity * dq + k * np.exp(-m.rate * t), 0.0)
+        out["delta"] = out["delta"] - dq
+        out["rate"] = out["rate"] - t * k * np.exp(-m.rate * t)
+        out["dividend"] = out["dividend"] + t * m.equity * dq
+    params = {n: dq * d for n, d in zip(g.names, g.d_params, strict=True)}
+    _vega(params, m.dynamics)
+    if "vega" in params:
+        out = {**{key: out[key] for key in ("value", "delta", "gamma")}, "vega": params.pop("vega"),
+               **{key: out[key] for key in list(out)[3:]}}
+    out.update(params)
+    return out
+
+
+def images_survival_sensitivities(m: CreditGradesEquity, T: np.ndarray) -> dict[str, np.ndarray]:
+    """Sensitivities of the IM-1 survival with the CreditGrades shift ``lambda^2``, from
+    :func:`~.images_gradient.survival_images_gradient`: ``x0 = ln((S0 + L D)/(L D))`` gives
+    ``dx0/dS0 = 1/V0``, ``dx0/dD = L/V0 - 1/D``, ``dx0/dL = D/V0 - 1/L``."""
+    from ..engines.images_gradient import survival_images_gradient
+
+    lam = m.barrier_std
+    g = survival_images_gradient(m.distance_to_default, m.dynamics, T,
+                                 mean_variance=_control_mean(m, T), shift=lam * lam)
+    v0 = m.asset_value
+    out = {"equity": g.d_x0 / v0,
+           "debt_per_share": g.d_x0 * (m.recovery_mean / v0 - 1.0 / m.debt_per_share),
+           "recovery_mean": g.d_x0 * (m.debt_per_share / v0 - 1.0 / m.recovery_mean),
+           "barrier_std": 2.0 * lam * g.d_shift}
+    params = dict(zip(g.names, g.d_params, strict=True))
+    _vega(params, m.dynamics)
+    out.update(params)
+    return out
 
 
 def implied_asset_vol(price: float, strike: float, T: float, equity: float, debt_per_share: float,
